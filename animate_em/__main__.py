@@ -1,0 +1,3 @@
+from animate_em.cli import main
+
+main()
