@@ -103,3 +103,69 @@ class Run:
     n_samples: int = 0
     collapse: Collapse | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------
+    # Derived quantities (computed on demand; the record itself is frozen)
+
+    @property
+    def n_iter(self) -> int:
+        """Number of M-steps taken (``len(snapshots) - 1``)."""
+        return len(self.snapshots) - 1
+
+    @property
+    def final(self) -> Snapshot:
+        """The last valid snapshot."""
+        return self.snapshots[-1]
+
+    @property
+    def log_likelihoods(self) -> np.ndarray:
+        """Total log-likelihood of every snapshot, shape (n_iter + 1,)."""
+        return np.array([s.log_likelihood for s in self.snapshots], dtype=float)
+
+    @property
+    def covariance_type(self) -> str:
+        return self.settings.get("covariance_type", "full")
+
+    @property
+    def n_parameters(self) -> int:
+        """Free parameters of the fitted mixture (scikit-learn's count)."""
+        from .score import n_parameters
+
+        final = self.final
+        return n_parameters(final.n_components, final.n_features, self.covariance_type)
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion of the final snapshot (lower is better)."""
+        from .score import bic
+
+        return bic(self.final.log_likelihood, self.n_parameters, self.n_samples)
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion of the final snapshot (lower is better)."""
+        from .score import aic
+
+        return aic(self.final.log_likelihood, self.n_parameters)
+
+    def responsibilities(self, X, t: int = -1) -> np.ndarray:
+        """Responsibilities of snapshot ``t`` for X, shape (n_samples, n_components)."""
+        from .score import responsibilities
+
+        return responsibilities(X, self.snapshots[t])
+
+    def predict(self, X) -> np.ndarray:
+        """Most responsible component of the final snapshot, shape (n_samples,)."""
+        return self.responsibilities(X).argmax(axis=1)
+
+    def score_samples(self, X) -> np.ndarray:
+        """Log density of the final mixture at every point, shape (n_samples,)."""
+        from .score import score_samples
+
+        return score_samples(X, self.final)
+
+    def sample(self, n: int, seed=None) -> tuple[np.ndarray, np.ndarray]:
+        """Draw n points from the final mixture: (X (n, d), labels (n,))."""
+        from .score import sample
+
+        return sample(self.final, n, seed)

@@ -1,0 +1,261 @@
+"""The E-step: log-densities in log space, one pass, chunk by chunk.
+
+The E-step is the hot loop of EM. One pass over the data yields, chunk by
+chunk, the responsibilities, the log-likelihood and the sufficient
+statistics of the next M-step; no (N, K) array outlives a chunk and nothing
+of shape (N, K, d) or (N, K, d, d) is ever built.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .gaussian import EPS, LOG_2PI
+
+# Rows per chunk scale with K*d so that one chunk's (K*d, rows) temporaries
+# (~2 MiB) stay in cache. Measured at K=5, d=2: 13k-26k rows per chunk are
+# fastest; 52k rows and more are 5x slower (BLAS switches to threads and the
+# temporaries leave the cache), so the rows are also capped.
+_CHUNK_ELEMENTS = 1 << 18
+_MIN_ROWS, _MAX_ROWS = 1024, 1 << 15
+
+# The E-step evaluates the quadratic form of every component as one matrix
+# product with the precomputed [1, x, x_i*x_j] rows when that is accurate:
+# its rounding error per point is about eps * r2, where r2 bounds
+# precision * (|x| + |mean|)^2. Above this bound (tight components far from
+# the centre, far outliers) the affine form (x - mean) @ U is used, as
+# scikit-learn does. Measured at K=5, d=2: 16 vs 21 ns per point and iteration.
+_QUADRATIC_MAX_R2 = 1e5
+
+# The pairwise products are precomputed up to this dimension; beyond it they
+# would dominate memory (d(d+1)/2 rows) and are built per chunk.
+_MAX_PRECOMPUTED_FEATURES = 8
+
+_SQRT_HALF = math.sqrt(0.5)
+
+
+###############################################################################
+# The data, prepared once per fit
+
+
+class Prepared:
+    """The data prepared once per fit for fast E- and M-steps.
+
+    The data are centred on their mean: EM is translation-equivariant, and
+    centring keeps the uncentred second moments of the M-step and the affine
+    Mahalanobis terms of the E-step far from cancellation. Everything per
+    point is stored feature-major, (features, N), because reductions over
+    the K components are then element-wise operations between contiguous
+    rows, several times faster in NumPy than reductions along a short last
+    axis.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    products : bool
+        Whether the M-step features (pairwise products) are needed.
+
+    Attributes
+    ----------
+    center : ndarray of shape (n_features,)
+    X : ndarray of shape (n_samples, n_features)
+        The centred data.
+    features : ndarray of shape (1 + n_features [+ n_pairs], n_samples)
+        Rows ``[1, x_1..x_d, x_i*x_j for i <= j]`` of the centred data, so
+        that ``resp @ features.T`` gives every sufficient statistic at once.
+    scale : float
+        Largest absolute centred coordinate (sets the collapse floor).
+    """
+
+    def __init__(self, X: np.ndarray, products: bool = True) -> None:
+        X = np.asarray(X, dtype=float)
+        n, d = X.shape
+        self.n_samples, self.n_features = n, d
+        self.center = X.mean(axis=0)
+        self.X = X - self.center
+        self.pairs = np.triu_indices(d)
+        n_pairs = len(self.pairs[0])
+        self.precomputed = products and d <= _MAX_PRECOMPUTED_FEATURES
+        width = 1 + d + (n_pairs if self.precomputed else 0)
+        features = np.empty((width, n))
+        features[0] = 1.0
+        features[1 : 1 + d] = self.X.T
+        if self.precomputed:
+            xt = features[1 : 1 + d]
+            np.multiply(xt[self.pairs[0]], xt[self.pairs[1]], out=features[1 + d :])
+        self.features = features
+        self.scale = float(np.abs(self.X).max()) if n else 0.0
+        # Below this variance two coordinates of the data are indistinguishable.
+        self.floor = (16.0 * EPS * self.scale) ** 2
+
+    def chunk_rows(self, n_components: int) -> int:
+        per_row = max(1, n_components * self.n_features)
+        rows = min(max(_MIN_ROWS, _CHUNK_ELEMENTS // per_row), _MAX_ROWS)
+        # One chunk up to 1.5 chunks' worth: no tiny trailing chunk.
+        return self.n_samples if 2 * self.n_samples <= 3 * rows else rows
+
+    def stats_features(self, rows: slice) -> np.ndarray:
+        """``[1, x, products]`` of ``rows``, shape (1 + d + n_pairs, n_rows)."""
+        block = self.features[:, rows]
+        if self.precomputed:
+            return block
+        xt = block[1:]
+        return np.concatenate([block, xt[self.pairs[0]] * xt[self.pairs[1]]], axis=0)
+
+
+###############################################################################
+# Operands: the parameters folded for the E-step
+
+
+@dataclass(frozen=True)
+class Operands:
+    """The parameters of one snapshot, folded for fast log-densities.
+
+    Attributes
+    ----------
+    W : ndarray of shape (d * K, d + 1)
+        ``W @ [1, x]`` is the Mahalanobis vector of x for every component,
+        scaled by sqrt(1/2) and laid out dimension-major (row j*K + k), so
+        that the half squared distances are sums of d contiguous blocks.
+    const : ndarray of shape (K, 1)
+        ``log w_k + log|U_k| - d/2 log(2 pi)``.
+    Q : ndarray of shape (K, 1 + d + d(d+1)/2) or None
+        When accurate enough, ``Q @ [1, x, x_i*x_j]`` is the weighted
+        log-density directly (see ``_QUADRATIC_MAX_R2``).
+    """
+
+    W: np.ndarray
+    const: np.ndarray
+    Q: np.ndarray | None
+
+    @property
+    def n_components(self) -> int:
+        return self.const.shape[0]
+
+
+def _quadratic(const, means, U, pairs) -> np.ndarray:
+    """Coefficients of ``log w + log N(x)`` on the rows [1, x, x_i*x_j]."""
+    precision = U @ np.swapaxes(U, 1, 2)
+    p_mean = np.einsum("kij,kj->ki", precision, means)
+    i, j = pairs
+    quad = -precision[:, i, j] * np.where(i == j, 0.5, 1.0)
+    offset = const[:, 0] - 0.5 * np.einsum("ki,ki->k", means, p_mean)
+    return np.concatenate([offset[:, np.newaxis], p_mean, quad], axis=1)
+
+
+def operands(prepared: Prepared, weights: np.ndarray, means: np.ndarray, U: np.ndarray,
+             log_det: np.ndarray) -> Operands:
+    """Fold weights (K,), centred means (K, d), U (K, d, d), log|U| (K,)."""
+    n_components, d = means.shape
+    W = np.empty((d * n_components, d + 1))
+    W[:, 1:] = U.transpose(2, 0, 1).reshape(d * n_components, d)
+    W[:, 0] = -np.einsum("ki,kij->jk", means, U).reshape(d * n_components)
+    W *= _SQRT_HALF
+    with np.errstate(divide="ignore"):
+        const = (np.log(weights) + log_det - 0.5 * d * LOG_2PI)[:, np.newaxis]
+    Q = None
+    if prepared.precomputed:
+        reach = prepared.scale + np.sqrt(np.einsum("ki,ki->k", means, means))
+        r2 = float(np.max(np.einsum("kij,kij->k", U, U) * reach**2))
+        if r2 < _QUADRATIC_MAX_R2:
+            Q = _quadratic(const, means, U, prepared.pairs)
+    return Operands(W, const, Q)
+
+
+###############################################################################
+# E-step passes
+
+
+class Buffers:
+    """Per-chunk scratch arrays, reused across chunks and iterations."""
+
+    def __init__(self, rows: int, n_components: int, d: int) -> None:
+        self.rows = rows
+        self.z = np.empty((d * n_components, rows))
+        self.lp = np.empty((n_components, rows))
+        self.top = np.empty(rows)
+        self.norm = np.empty(rows)
+
+
+def make_buffers(prepared: Prepared, n_components: int) -> Buffers:
+    rows = min(prepared.chunk_rows(n_components), max(prepared.n_samples, 1))
+    return Buffers(rows, n_components, prepared.n_features)
+
+
+def iter_log_prob(prepared: Prepared, ops: Operands,
+                  buffers: Buffers | None = None) -> Iterator[tuple[slice, np.ndarray]]:
+    """Yield ``(rows, log w_k + log N(x | k))`` chunk by chunk.
+
+    The yielded array, shape (K, n_rows), is a scratch buffer: use it before
+    advancing the iterator.
+    """
+    n, d = prepared.n_samples, prepared.n_features
+    k = ops.n_components
+    if buffers is None:
+        buffers = make_buffers(prepared, k)
+    step = buffers.rows
+    for start in range(0, n, step):
+        rows = slice(start, min(start + step, n))
+        m = rows.stop - rows.start
+        lp = buffers.lp[:, :m]
+        if ops.Q is not None:
+            np.matmul(ops.Q, prepared.features[:, rows], out=lp)
+        else:
+            z = np.matmul(ops.W, prepared.features[: d + 1, rows], out=buffers.z[:, :m])
+            np.multiply(z, z, out=z)
+            np.subtract(ops.const, z[:k], out=lp)
+            for j in range(1, d):
+                lp -= z[j * k : (j + 1) * k]
+        yield rows, lp
+
+
+def estep(prepared: Prepared, ops: Operands, want_stats: bool = True,
+          buffers: Buffers | None = None) -> tuple[float, np.ndarray | None]:
+    """One pass: total log-likelihood and the M-step sufficient statistics.
+
+    Parameters
+    ----------
+    prepared : Prepared
+    ops : Operands
+    want_stats : bool
+        False for the last snapshot, whose M-step is never taken.
+    buffers : Buffers, optional
+
+    Returns
+    -------
+    log_likelihood : float
+        Total log-likelihood of the data at the parameters (may be non-finite
+        when a component has collapsed; the caller checks).
+    stats : ndarray of shape (K, 1 + d + d(d+1)/2) or None
+        ``resp @ [1, x, x_i*x_j].T``: soft counts, sums and second moments.
+    """
+    if buffers is None:
+        buffers = make_buffers(prepared, ops.n_components)
+    total = 0.0
+    stats = None
+    for rows, lp in iter_log_prob(prepared, ops, buffers):
+        m = lp.shape[1]
+        top = np.max(lp, axis=0, out=buffers.top[:m])
+        # Log-sum-exp: shifting by the best component keeps points thousands
+        # of standard deviations from every component finite.
+        lp -= top
+        np.exp(lp, out=lp)
+        norm = np.sum(lp, axis=0, out=buffers.norm[:m])
+        if want_stats:
+            lp /= norm
+            block = lp @ prepared.stats_features(rows).T
+            stats = block if stats is None else stats + block
+        total += float(np.log(norm, out=norm).sum() + top.sum())
+    return total, stats
+
+
+def iter_responsibilities(prepared: Prepared, ops: Operands) -> Iterator[tuple[slice, np.ndarray]]:
+    """Yield ``(rows, resp)`` with resp of shape (K, n_rows) (a scratch buffer)."""
+    for rows, lp in iter_log_prob(prepared, ops):
+        lp -= lp.max(axis=0)
+        np.exp(lp, out=lp)
+        lp /= lp.sum(axis=0)
+        yield rows, lp

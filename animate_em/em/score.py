@@ -1,0 +1,124 @@
+"""Densities and responsibilities of any data under one snapshot.
+
+Snapshots hold full covariance matrices, so every function here works from
+those; they are computed on demand (never stored per iteration).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from animate_em.errors import UserError
+
+from . import checks, estep, gaussian
+from .types import Snapshot
+
+
+def _log_prob(X, snapshot: Snapshot) -> np.ndarray:
+    """``log w_k + log N(x_n | k)``, shape (n_samples, K)."""
+    X = checks.check_data(X)
+    if X.shape[1] != snapshot.n_features:
+        raise UserError(f"the data have {X.shape[1]} columns, the mixture has {snapshot.n_features}")
+    prepared = estep.Prepared(X, products=False)
+    k = snapshot.n_components
+    try:
+        U, log_det = gaussian.precision_cholesky(
+            np.asarray(snapshot.covariances), "full", k, snapshot.n_features, 0.0)
+    except gaussian.Singular as error:
+        raise UserError(f"snapshot component {error.component}: {error.reason}") from None
+    ops = estep.operands(prepared, snapshot.weights, snapshot.means - prepared.center, U, log_det)
+    out = np.empty((X.shape[0], k))
+    with np.errstate(all="ignore"):
+        for rows, lp in estep.iter_log_prob(prepared, ops):
+            out[rows] = lp.T
+    return out
+
+
+def _log_normalise(log_prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(all="ignore"):
+        top = log_prob.max(axis=1, keepdims=True)
+        top[~np.isfinite(top)] = 0.0
+        log_norm = np.log(np.exp(log_prob - top).sum(axis=1, keepdims=True)) + top
+    return log_prob - log_norm, log_norm[:, 0]
+
+
+def log_responsibilities(X, snapshot: Snapshot) -> np.ndarray:
+    """Log posterior probabilities of the components.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    snapshot : Snapshot
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_components)
+        Computed with log-sum-exp: finite even for points thousands of
+        standard deviations from every component.
+    """
+    return _log_normalise(_log_prob(X, snapshot))[0]
+
+
+def responsibilities(X, snapshot: Snapshot) -> np.ndarray:
+    """Posterior probabilities of the components, shape (n_samples, n_components); rows sum to 1."""
+    return np.exp(log_responsibilities(X, snapshot))
+
+
+def score_samples(X, snapshot: Snapshot) -> np.ndarray:
+    """Log density of the mixture at every point, shape (n_samples,)."""
+    return _log_normalise(_log_prob(X, snapshot))[1]
+
+
+def mean_log_likelihood(X, snapshot: Snapshot) -> float:
+    """Per-sample mean log-likelihood (scikit-learn's ``score``)."""
+    return float(score_samples(X, snapshot).mean())
+
+
+def log_likelihood(X, snapshot: Snapshot) -> float:
+    """Total log-likelihood of X under the snapshot."""
+    return float(score_samples(X, snapshot).sum())
+
+
+def n_parameters(n_components: int, n_features: int, covariance_type: str) -> int:
+    """Free parameters of the mixture (scikit-learn's count)."""
+    k, d = n_components, n_features
+    covariance = {
+        "full": k * d * (d + 1) / 2.0,
+        "diag": k * d,
+        "tied": d * (d + 1) / 2.0,
+        "spherical": k,
+    }[covariance_type]
+    return int(covariance + k * d + k - 1)
+
+
+def bic(log_likelihood_total: float, n_params: int, n_samples: int) -> float:
+    """Bayesian information criterion, lower is better."""
+    return -2.0 * log_likelihood_total + n_params * math.log(n_samples)
+
+
+def aic(log_likelihood_total: float, n_params: int) -> float:
+    """Akaike information criterion, lower is better."""
+    return -2.0 * log_likelihood_total + 2.0 * n_params
+
+
+def sample(snapshot: Snapshot, n: int, seed=None) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` points from the mixture.
+
+    Returns
+    -------
+    X : ndarray of shape (n, n_features)
+    labels : ndarray of shape (n,) component of every point
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise UserError(f"the number of samples must be a non-negative integer, got {n!r}")
+    rng = np.random.default_rng(seed)
+    weights = np.asarray(snapshot.weights, dtype=float)
+    labels = rng.choice(snapshot.n_components, size=n, p=weights / weights.sum())
+    L = np.linalg.cholesky(np.asarray(snapshot.covariances))
+    z = rng.standard_normal((n, snapshot.n_features))
+    X = np.empty_like(z)
+    for k in range(snapshot.n_components):
+        mine = labels == k
+        X[mine] = snapshot.means[k] + z[mine] @ L[k].T
+    return X, labels
