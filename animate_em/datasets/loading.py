@@ -1,0 +1,258 @@
+"""Read a data matrix from a delimited text file or a ``.npy`` file.
+
+Every problem a user can cause (a missing file, a stray word in a number
+column, NaN values, ragged rows ...) raises :class:`~animate_em.errors.UserError`
+with one line that says what is wrong and where, so the command line can
+print it without a traceback.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from animate_em.errors import UserError
+
+# Sniffing order matters: a semicolon file may use decimal commas and a tab
+# file may contain stray spaces, so the rarer delimiters are tried first.
+_DELIMITERS = (("\t", "tsv"), (";", "semicolon"), (",", "csv"))
+_SNIFF_LINES = 20
+
+
+def load_data(path, columns: Sequence[str | int] | None = None):
+    """Load an (n_samples, n_features) float matrix from a file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.npy`` file (a 2-D numeric array) or a delimited text file:
+        comma, tab, semicolon or whitespace separated, with or without a
+        header row. Blank lines and lines starting with ``#`` are skipped.
+    columns : sequence of str or int, optional
+        Columns to keep, by header name or 0-based index, in the order
+        given. Default: all columns.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        The data as float64, every value finite.
+    meta : dict
+        ``path``, ``columns`` (names of the kept columns), ``n_samples``,
+        ``n_features``, ``sha256`` (of the file bytes), ``format`` (one of
+        ``npy``, ``csv``, ``tsv``, ``semicolon``, ``whitespace``) and
+        ``header`` (whether the first row was read as column names).
+
+    Raises
+    ------
+    UserError
+        If the file is missing or unreadable, empty, has non-numeric, NaN
+        or infinite values, ragged rows, fewer than 2 rows, or if a
+        requested column does not exist.
+    """
+    path = os.fspath(path)
+    raw = _read_bytes(path)
+    if path.lower().endswith(".npy"):
+        values, names, fmt, header, rows = _parse_npy(raw, path)
+    else:
+        values, names, fmt, header, rows = _parse_text(raw, path)
+    _check_finite(values, names, rows, path)
+    if values.shape[0] < 2:
+        raise UserError(f"{path}: need at least 2 data rows, found {values.shape[0]}")
+    keep = _select_columns(names, columns, path)
+    X = np.ascontiguousarray(values[:, keep], dtype=float)
+    meta = {
+        "path": path,
+        "columns": [names[j] for j in keep],
+        "n_samples": int(X.shape[0]),
+        "n_features": int(X.shape[1]),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "format": fmt,
+        "header": header,
+    }
+    return X, meta
+
+
+def _read_bytes(path: str) -> bytes:
+    if not os.path.exists(path):
+        raise UserError(f"data file not found: {path}")
+    if os.path.isdir(path):
+        raise UserError(f"{path} is a folder, not a data file")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+    if not raw.strip():
+        raise UserError(f"{path} is empty")
+    return raw
+
+
+# --- .npy -------------------------------------------------------------------
+
+def _parse_npy(raw: bytes, path: str):
+    try:
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except ValueError as error:
+        if "allow_pickle" in str(error) or "object" in str(error).lower():
+            raise UserError(
+                f"{path} holds an object array; save a 2-D numeric array instead"
+            ) from None
+        raise UserError(f"{path} is not a valid .npy file ({error})") from None
+    except (OSError, EOFError) as error:
+        raise UserError(f"{path} is not a valid .npy file ({error})") from None
+    if not isinstance(array, np.ndarray):
+        raise UserError(f"{path} is not a single .npy array")
+    if array.dtype.kind not in "biuf":
+        raise UserError(
+            f"{path} holds a {array.dtype} array; save a 2-D numeric array instead"
+        )
+    if array.ndim != 2:
+        raise UserError(
+            f"{path} holds a {array.ndim}-D array of shape {array.shape}; "
+            "expected 2-D (n_samples, n_features)"
+        )
+    if array.shape[1] == 0:
+        raise UserError(f"{path} holds an array with no columns")
+    names = [f"x{j}" for j in range(array.shape[1])]
+    # Rows are reported 1-based, the way a person counts them.
+    rows = [f"row {i}" for i in range(1, array.shape[0] + 1)]
+    return array.astype(float), names, "npy", False, rows
+
+
+# --- delimited text -----------------------------------------------------------
+
+def _parse_text(raw: bytes, path: str):
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(
+            f"{path} is neither UTF-8 text nor a .npy file; "
+            "give a CSV/TSV text file or a .npy array"
+        ) from None
+    lines = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not lines:
+        raise UserError(f"{path} is empty (no data rows)")
+    delimiter, fmt = _sniff([line for _, line in lines[:_SNIFF_LINES]])
+    rows = [(number, _split(line, delimiter)) for number, line in lines]
+
+    first_number, first = rows[0]
+    parsed_first = [_to_float(field) for field in first]
+    header = all(value is None for value in parsed_first)
+    if header:
+        names = [field or f"x{j}" for j, field in enumerate(first)]
+        rows = rows[1:]
+    else:
+        names = [f"x{j}" for j in range(len(first))]
+    if not rows:
+        raise UserError(f"{path} has a header but no data rows")
+
+    n_columns = len(names)
+    values = np.empty((len(rows), n_columns))
+    for i, (number, fields) in enumerate(rows):
+        if len(fields) != n_columns:
+            expected = "the header has" if header else f"line {first_number} has"
+            raise UserError(
+                f"{path}: line {number} has {len(fields)} values but {expected} "
+                f"{n_columns} (ragged rows)"
+            )
+        for j, field in enumerate(fields):
+            value = _to_float(field)
+            if value is None:
+                what = "missing value" if field == "" else f"non-numeric value {field!r}"
+                raise UserError(
+                    f"{path}: {what} in line {number}, column {_column_label(names, j)}"
+                )
+            values[i, j] = value
+    return values, names, fmt, header, [f"line {number}" for number, _ in rows]
+
+
+def _sniff(sample: list[str]) -> tuple[str | None, str]:
+    """The delimiter that splits every sample line the same number of times."""
+    for delimiter, fmt in _DELIMITERS:
+        counts = {line.count(delimiter) for line in sample}
+        if len(counts) == 1 and counts.pop() > 0:
+            return delimiter, fmt
+    # A delimiter present on every line but with a varying count is still the
+    # delimiter; the ragged-row check then names the offending line.
+    for delimiter, fmt in _DELIMITERS:
+        if all(delimiter in line for line in sample):
+            return delimiter, fmt
+    return None, "whitespace"
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return [field.strip('"').strip("'") for field in line.split()]
+    fields = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
+    return [field.strip() for field in fields]
+
+
+def _to_float(field: str) -> float | None:
+    try:
+        return float(field)
+    except ValueError:
+        return None
+
+
+def _column_label(names: list[str], j: int) -> str:
+    name = names[j]
+    return f"{j + 1}" if name == f"x{j}" else f"{j + 1} ({name!r})"
+
+
+# --- checks -----------------------------------------------------------------
+
+def _check_finite(values: np.ndarray, names: list[str], rows: list[str], path: str) -> None:
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return
+    i, j = np.argwhere(bad)[0]
+    n_nan = int(np.isnan(values).sum())
+    n_inf = int(bad.sum()) - n_nan
+    kinds = " and ".join(
+        part for part in (f"{n_nan} NaN" if n_nan else "", f"{n_inf} infinite" if n_inf else "")
+        if part
+    )
+    raise UserError(
+        f"{path}: {kinds} value{'s' if bad.sum() > 1 else ''}, first in "
+        f"{rows[i]}, column {_column_label(names, j)}; remove or fill them first"
+    )
+
+
+def _select_columns(names: list[str], columns, path: str) -> list[int]:
+    if columns is None:
+        return list(range(len(names)))
+    if isinstance(columns, (str, int)):
+        columns = [columns]
+    columns = list(columns)
+    if not columns:
+        raise UserError(f"{path}: no columns selected")
+    keep = []
+    for column in columns:
+        if isinstance(column, (int, np.integer)) and not isinstance(column, bool):
+            index = int(column)
+        elif isinstance(column, str) and column in names:
+            index = names.index(column)
+        elif isinstance(column, str) and column.strip().isdigit():
+            index = int(column)
+        else:
+            raise UserError(
+                f"{path}: unknown column {column!r}; columns are "
+                + ", ".join(repr(name) for name in names)
+            )
+        if not 0 <= index < len(names):
+            raise UserError(
+                f"{path}: column index {index} out of range; the file has "
+                f"{len(names)} columns (0 to {len(names) - 1})"
+            )
+        if index in keep:
+            raise UserError(f"{path}: column {names[index]!r} selected twice")
+        keep.append(index)
+    return keep

@@ -1,0 +1,213 @@
+"""load_data: every supported format, column selection, and every user error."""
+import hashlib
+
+import numpy as np
+import pytest
+
+from animate_em.datasets import load_data
+from animate_em.errors import UserError
+
+RNG = np.random.default_rng(12345)
+VALUES = np.round(RNG.normal(size=(6, 3)) * 10, 3)
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _rows(delimiter, values=VALUES):
+    return "\n".join(delimiter.join(repr(float(v)) for v in row) for row in values) + "\n"
+
+
+@pytest.mark.parametrize(
+    "name, delimiter, fmt",
+    [("d.csv", ",", "csv"), ("d.tsv", "\t", "tsv"), ("d.txt", ";", "semicolon"),
+     ("d.dat", "   ", "whitespace"), ("noext", ", ", "csv")],
+)
+def test_delimiter_is_sniffed_and_values_round_trip(tmp_path, name, delimiter, fmt):
+    path = _write(tmp_path, name, _rows(delimiter))
+    X, meta = load_data(path)
+    np.testing.assert_array_equal(X, VALUES)
+    assert X.dtype == np.float64
+    assert meta["format"] == fmt
+    assert meta["header"] is False
+    assert meta["n_samples"] == 6 and meta["n_features"] == 3
+    assert meta["columns"] == ["x0", "x1", "x2"]
+
+
+def test_header_row_is_detected_and_names_columns(tmp_path):
+    path = _write(tmp_path, "h.csv", "alpha,beta,gamma\n" + _rows(","))
+    X, meta = load_data(path)
+    np.testing.assert_array_equal(X, VALUES)
+    assert meta["header"] is True
+    assert meta["columns"] == ["alpha", "beta", "gamma"]
+
+
+def test_quoted_header_tabs_comments_and_blank_lines(tmp_path):
+    text = '# exported by a lab machine\n"a"\t"b"\t"c"\n\n' + _rows("\t") + "\n\n"
+    X, meta = load_data(_write(tmp_path, "q.tsv", text))
+    np.testing.assert_array_equal(X, VALUES)
+    assert meta["columns"] == ["a", "b", "c"]
+    assert meta["format"] == "tsv"
+
+
+def test_whitespace_with_ragged_spacing_and_header(tmp_path):
+    text = "u v w\n" + "\n".join("  ".join(f"{v:>10}" for v in row) for row in VALUES)
+    X, meta = load_data(_write(tmp_path, "w.txt", text))
+    np.testing.assert_array_equal(X, VALUES)
+    assert meta["columns"] == ["u", "v", "w"] and meta["format"] == "whitespace"
+
+
+def test_utf8_bom_does_not_end_up_in_the_first_name(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffa,b\n1,2\n3,4\n".encode("utf-8"))
+    X, meta = load_data(path)
+    assert meta["columns"] == ["a", "b"]
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4]])
+
+
+def test_sha256_and_path_describe_the_file(tmp_path):
+    path = _write(tmp_path, "s.csv", _rows(","))
+    _, meta = load_data(str(path))
+    assert meta["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert meta["path"] == str(path)
+    path.write_text(_rows(",", VALUES + 1))
+    assert load_data(path)[1]["sha256"] != meta["sha256"]
+
+
+def test_columns_select_by_name_index_and_digit_string_in_given_order(tmp_path):
+    path = _write(tmp_path, "c.csv", "alpha,beta,gamma\n" + _rows(","))
+    X, meta = load_data(path, columns=["gamma", "alpha"])
+    np.testing.assert_array_equal(X, VALUES[:, [2, 0]])
+    assert meta["columns"] == ["gamma", "alpha"]
+    X, meta = load_data(path, columns=[1, 2])
+    np.testing.assert_array_equal(X, VALUES[:, [1, 2]])
+    X, _ = load_data(path, columns=["2", "0"])
+    np.testing.assert_array_equal(X, VALUES[:, [2, 0]])
+
+
+def test_npy_2d_numeric_loads_including_integers(tmp_path):
+    path = tmp_path / "a.npy"
+    np.save(path, VALUES)
+    X, meta = load_data(path)
+    np.testing.assert_array_equal(X, VALUES)
+    assert meta["format"] == "npy" and meta["columns"] == ["x0", "x1", "x2"]
+    np.save(path, np.arange(10).reshape(5, 2))
+    X, _ = load_data(path, columns=[1])
+    assert X.dtype == np.float64
+    np.testing.assert_array_equal(X[:, 0], [1, 3, 5, 7, 9])
+
+
+# --- errors -----------------------------------------------------------------
+
+def _error(path, **kwargs):
+    with pytest.raises(UserError) as info:
+        load_data(path, **kwargs)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def test_missing_file(tmp_path):
+    assert "not found" in _error(tmp_path / "nope.csv")
+
+
+def test_folder_is_not_a_file(tmp_path):
+    assert "folder" in _error(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "# only a comment\n"])
+def test_empty_file(tmp_path, text):
+    assert "empty" in _error(_write(tmp_path, "e.csv", text))
+
+
+def test_header_without_rows(tmp_path):
+    assert "no data rows" in _error(_write(tmp_path, "h.csv", "a,b\n"))
+
+
+def test_non_numeric_value_names_line_and_column(tmp_path):
+    text = "a,b\n1,2\n3,4\n5,oops\n"
+    message = _error(_write(tmp_path, "n.csv", text))
+    assert "'oops'" in message and "line 4" in message and "column 2" in message
+    assert "'b'" in message
+
+
+def test_mixed_first_row_is_data_with_a_bad_value_not_a_header(tmp_path):
+    message = _error(_write(tmp_path, "m.csv", "1.5,abc\n1,2\n3,4\n"))
+    assert "'abc'" in message and "line 1" in message
+
+
+def test_missing_value(tmp_path):
+    message = _error(_write(tmp_path, "m.csv", "1,2\n3,\n5,6\n"))
+    assert "missing value" in message and "line 2" in message
+
+
+@pytest.mark.parametrize(
+    "text, expect",
+    [("1,2\nnan,4\n5,nan\n", ["2 NaN", "line 2", "column 1"]),
+     ("1,2\n3,inf\n-inf,6\n", ["2 infinite", "line 2", "column 2"]),
+     ("1,2\n3,4\n5,NaN\n7,Infinity\n", ["1 NaN and 1 infinite", "line 3"])],
+)
+def test_nan_and_inf_are_counted_and_located(tmp_path, text, expect):
+    message = _error(_write(tmp_path, "f.csv", text))
+    for fragment in expect:
+        assert fragment in message
+
+
+def test_nan_in_npy_reports_row(tmp_path):
+    values = VALUES.copy()
+    values[3, 1] = np.nan
+    path = tmp_path / "f.npy"
+    np.save(path, values)
+    message = _error(path)
+    assert "1 NaN value" in message and "row 4" in message and "column 2" in message
+
+
+@pytest.mark.parametrize("text", ["1,2\n", "a,b\n1,2\n"])
+def test_fewer_than_two_rows(tmp_path, text):
+    assert "at least 2" in _error(_write(tmp_path, "one.csv", text))
+
+
+def test_ragged_rows_name_the_line(tmp_path):
+    message = _error(_write(tmp_path, "r.csv", "1,2,3\n4,5,6\n7,8\n"))
+    assert "line 3" in message and "2 values" in message and "ragged" in message
+
+
+def test_unknown_column_name_lists_the_real_ones(tmp_path):
+    message = _error(_write(tmp_path, "c.csv", "alpha,beta\n1,2\n3,4\n"), columns=["gamma"])
+    assert "'gamma'" in message and "'alpha'" in message and "'beta'" in message
+
+
+def test_column_index_out_of_range_and_duplicates(tmp_path):
+    path = _write(tmp_path, "c.csv", "1,2\n3,4\n")
+    assert "out of range" in _error(path, columns=[2])
+    assert "twice" in _error(path, columns=[0, "x0"])
+    assert "no columns" in _error(path, columns=[])
+
+
+@pytest.mark.parametrize(
+    "array, fragment",
+    [(np.arange(5.0), "1-D"), (np.zeros((2, 2, 2)), "3-D"),
+     (np.array([["a", "b"], ["c", "d"]]), "numeric"), (np.zeros((3, 0)), "no columns")],
+)
+def test_npy_that_is_not_2d_numeric(tmp_path, array, fragment):
+    path = tmp_path / "bad.npy"
+    np.save(path, array)
+    assert fragment in _error(path)
+
+
+def test_npy_object_array_is_refused_without_unpickling(tmp_path):
+    path = tmp_path / "obj.npy"
+    np.save(path, np.array([[1, None], [2, 3]], dtype=object), allow_pickle=True)
+    assert "object array" in _error(path)
+
+
+def test_corrupt_npy_and_binary_text(tmp_path):
+    path = tmp_path / "bad.npy"
+    path.write_bytes(b"definitely not numpy")
+    assert ".npy" in _error(path)
+    path = tmp_path / "blob.csv"
+    path.write_bytes(bytes(range(128, 256)))
+    assert "UTF-8" in _error(path)
