@@ -1,0 +1,89 @@
+"""Palette, themes and soft-assignment colour mixing."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from animate_em.scene.palette import (OKABE_ITO, THEMES, blend, component_rgb, contrast_ratio, get_theme,
+                                      mix_colours, relative_luminance)
+
+
+def test_okabe_ito_order_yellow_last_of_the_colours():
+    assert OKABE_ITO[:4] == ["#E69F00", "#56B4E9", "#009E73", "#0072B2"]
+    assert OKABE_ITO[6] == "#F0E442" and OKABE_ITO[7] == "#000000"
+
+
+def test_dark_theme_swaps_black_for_light_and_keeps_the_rest():
+    light, dark = THEMES["light"], THEMES["dark"]
+    assert dark.component_colours[:7] == light.component_colours[:7]
+    assert contrast_ratio(dark.component_colours[7], dark.background) > 10
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_text_contrast_meets_wcag_aa(name):
+    theme = THEMES[name]
+    assert contrast_ratio(theme.foreground, theme.background) >= 7.0
+    assert contrast_ratio(theme.muted, theme.background) >= 4.5
+    assert contrast_ratio(theme.neutral_point, theme.background) >= 3.0
+
+
+def test_dark_theme_every_component_colour_is_visible():
+    theme = THEMES["dark"]
+    assert min(contrast_ratio(c, theme.background) for c in theme.component_colours) >= 3.0
+    assert relative_luminance(theme.background) < 0.05   # really dark, not grey
+
+
+def test_contrast_ratio_extremes():
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#777777") == pytest.approx(1.0)
+
+
+def test_component_rgb_cycles_past_the_palette():
+    theme = THEMES["light"]
+    rgb = component_rgb(theme, 10)
+    assert rgb.shape == (10, 3)
+    assert np.allclose(rgb[0], [0xE6 / 255, 0x9F / 255, 0.0])
+    assert np.array_equal(rgb[8], rgb[0]) and np.array_equal(rgb[9], rgb[1])
+    assert len({tuple(c) for c in rgb[:8]}) == 8
+
+
+def test_get_theme_unknown_name():
+    assert get_theme("dark") is THEMES["dark"]
+    with pytest.raises(KeyError, match="light"):
+        get_theme("sepia")
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 8))
+def test_mix_colours_rows_are_convex_combinations(seed, k):
+    rng = np.random.default_rng(seed)
+    resp = rng.dirichlet(np.ones(k) * 0.5, size=20)
+    rgb = component_rgb(THEMES["light"], k)
+    mixed = mix_colours(resp, rgb)
+    assert mixed.shape == (20, 3)
+    # Inside the per-channel range of the component colours...
+    assert np.all(mixed >= rgb.min(axis=0) - 1e-12) and np.all(mixed <= rgb.max(axis=0) + 1e-12)
+    # ...and exactly the responsibility-weighted average.
+    assert np.allclose(mixed, resp @ rgb)
+
+
+def test_mix_colours_certain_points_take_their_component_colour_and_uncertain_ones_sit_between():
+    rgb = component_rgb(THEMES["light"], 2)
+    resp = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    mixed = mix_colours(resp, rgb)
+    assert np.allclose(mixed[0], rgb[0]) and np.allclose(mixed[1], rgb[1])
+    assert np.allclose(mixed[2], rgb.mean(axis=0))
+
+
+def test_mix_colours_normalises_rows_and_rejects_bad_shapes():
+    rgb = component_rgb(THEMES["light"], 2)
+    assert np.allclose(mix_colours(np.array([[2.0, 2.0]]), rgb), rgb.mean(axis=0))
+    with pytest.raises(ValueError):
+        mix_colours(np.ones((3, 3)), rgb)
+
+
+def test_blend_endpoints_and_midpoint():
+    a, b = np.zeros((4, 3)), np.ones((4, 3))
+    assert np.array_equal(blend(a, b, 0.0), a) and np.array_equal(blend(a, b, 1.0), b)
+    assert np.allclose(blend(a, b, 0.25), 0.25)
+    assert np.array_equal(blend(a, b, 2.0), b)
