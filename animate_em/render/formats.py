@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+from typing import Sequence
 from numbers import Real
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _format_name(format: str | None, path) -> str:
 
 
 def open_writer(path: str | os.PathLike, *, fps: Real, format: str | None = None,
-                size: tuple[int, int] | None = None, keyframe_interval: int | None = None,
+                size: tuple[int, int] | None = None, keyframe_interval: "int | Sequence[int] | None" = None,
                 **options) -> Writer:
     """Open a writer for one target, ready for ``append(frame)``.
 

@@ -91,7 +91,7 @@ class MultiWriter:
 
 
 def write_many(frames: Iterable[np.ndarray], targets: Sequence[str | os.PathLike | Target], *,
-               fps: Real, size: tuple[int, int] | None = None, keyframe_interval: int | None = None,
+               fps: Real, size: tuple[int, int] | None = None, keyframe_interval: "int | Sequence[int] | None" = None,
                on_frame: Callable[[int], None] | None = None) -> list[Path]:
     """Encode one stream of frames into several targets in a single pass.
 
@@ -150,7 +150,7 @@ def write_many(frames: Iterable[np.ndarray], targets: Sequence[str | os.PathLike
 
 def write(frames: Iterable[np.ndarray], path: str | os.PathLike, *, fps: Real,
           format: str | None = None, size: tuple[int, int] | None = None,
-          keyframe_interval: int | None = None, on_frame: Callable[[int], None] | None = None,
+          keyframe_interval: "int | Sequence[int] | None" = None, on_frame: Callable[[int], None] | None = None,
           **options) -> Path:
     """Encode frames into one target (MP4, WebM, GIF, PNG sequence or still).
 

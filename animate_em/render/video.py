@@ -41,18 +41,22 @@ class _VideoWriter(FFmpegWriter):
         Frames per second (constant frame rate).
     size : (int, int), optional
         (width, height), both even; taken from the first frame if omitted.
-    keyframe_interval : int, optional
-        A keyframe at least every this many frames, and exactly on frames
+    keyframe_interval : int or sequence of int, optional
+        An int N: a keyframe at least every N frames, and exactly on frames
         0, N, 2N, ... (e.g. N = frames per EM iteration, so every iteration
-        starts on a keyframe and scrubbing lands on it). Default: about every
-        2 seconds.
+        starts on a keyframe and scrubbing lands on it). A sequence: keyframes
+        exactly on those frame indices (for iterations of varying length).
+        Default: about every 2 seconds.
     """
 
     even_size = True
 
     def __init__(self, path: str | os.PathLike, *, fps: Real, size=None,
                  keyframe_interval: int | None = None):
-        if keyframe_interval is not None:
+        if isinstance(keyframe_interval, (list, tuple)):
+            frames = sorted({_check_int("keyframe frame", int(f), 0) for f in keyframe_interval} | {0})
+            keyframe_interval = tuple(frames)
+        elif keyframe_interval is not None:
             _check_int("keyframe_interval", keyframe_interval, 1)
         self.keyframe_interval = keyframe_interval
         super().__init__(path, fps=fps, size=size)
@@ -60,6 +64,14 @@ class _VideoWriter(FFmpegWriter):
     def _keyframe_args(self) -> list[str]:
         if self.keyframe_interval is None:
             return ["-g", str(max(1, round(2 * float(self.fps))))]
+        if isinstance(self.keyframe_interval, tuple):
+            frames = self.keyframe_interval
+            # Times, not an expression: ffmpeg's expression language has no
+            # set membership. Half a frame early so rounding cannot push a
+            # keyframe onto the next frame; -g still caps the longest gap.
+            gaps = [b - a for a, b in zip(frames, frames[1:])] or [round(2 * float(self.fps))]
+            times = ",".join(f"{max(0.0, (f - 0.5) / float(self.fps)):.6f}" for f in frames)
+            return ["-g", str(max(1, max(gaps))), "-force_key_frames", times]
         n = self.keyframe_interval
         # -g caps the gap; the expression puts keyframes exactly on multiples
         # of n even when the encoder's scene-cut detection adds others.

@@ -202,6 +202,23 @@ def prepare(scene: Scene) -> Prepared:
     """
     data = load_scene_data(scene.data)
     runs, labels = fit_runs(scene, data["X"])
+    return assemble(scene, data, runs, labels)
+
+
+def assemble(scene: Scene, data: dict[str, Any], runs: list, labels: list[str]) -> Prepared:
+    """Lay out frames for runs that are already fitted (from a scene, or handed in by code).
+
+    Parameters
+    ----------
+    scene : Scene
+        Timing and style; its data and model tables are not used here.
+    data : dict
+        As returned by :func:`load_scene_data`; at least ``X`` (n_samples, 2).
+    runs : list of Run
+        One per panel, fitted to ``data["X"]``.
+    labels : list of str
+        Panel label of every run.
+    """
     traces = [np.array([s.log_likelihood for s in run.snapshots], dtype=float) for run in runs]
     fps = scene.fps
     timing = scene.timing
@@ -211,7 +228,8 @@ def prepare(scene: Scene) -> Prepared:
     if scene.style.point_alpha is not None:
         theme = dataclasses.replace(theme, point_alpha=scene.style.point_alpha)
     width, height = scene.size
-    meta = {key: data[key] for key in ("name", "description", "columns", "units", "true_params", "labels", "meta")}
-    return Prepared(scene=scene, X=data["X"], columns=data["columns"], units=data["units"],
-                    true_params=data["true_params"], runs=runs, labels=labels, traces=traces,
-                    timeline=timeline, width=width, height=height, fps=fps, theme=theme, meta=meta)
+    meta = {key: data.get(key) for key in ("name", "description", "columns", "units", "true_params", "labels", "meta")}
+    return Prepared(scene=scene, X=data["X"], columns=tuple(data.get("columns") or ("x", "y")),
+                    units=data.get("units"), true_params=data.get("true_params"), runs=runs, labels=labels,
+                    traces=traces, timeline=timeline, width=width, height=height, fps=fps, theme=theme,
+                    meta=meta)

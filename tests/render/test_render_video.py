@@ -56,6 +56,16 @@ def test_keyframe_on_every_nth_frame(tmp_path):
     assert gaps.max() <= 7
 
 
+def test_keyframes_on_listed_frames(tmp_path):
+    # Iterations of an auto-paced animation have different lengths: each one
+    # must still start on a keyframe so a presenter can jump to it.
+    starts = [0, 9, 14, 17, 19, 27, 33]
+    out = write(make_frames(40, seed=3), tmp_path / "k.mp4", fps=25, keyframe_interval=starts)
+    keys = set(key_frames(out))
+    assert set(starts) <= keys
+    assert np.diff(sorted(keys | {40})).max() <= 9
+
+
 def test_webm_is_vp9_yuv420p(tmp_path):
     src = list(make_frames(20))
     out = write(iter(src), tmp_path / "em.webm", fps=20, keyframe_interval=5)
