@@ -1,0 +1,130 @@
+"""Still pictures: the poster grid of the fit every few iterations, and the last frame.
+
+The poster is the classic report figure: small multiples of one run at
+iterations 0, 5, 10, ... and always the final one, each with the points
+coloured by their responsibilities at that snapshot, the ellipses and the
+means, on one set of axes limits.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from animate_em.scene.figure import SMALL, STATUS, TITLE, Sizing, make_figure, pinned_style
+from animate_em.scene.frames import FrameSource, _shrink_to_width, point_area
+from animate_em.scene.palette import mix_colours
+from animate_em.scene.panels import DataPanel, data_limits, mass_percent, sigma_text, signed, widen_to_aspect
+
+
+def poster_iterations(n_iter: int, every: int) -> list[int]:
+    """Snapshot indices shown on the poster: 0, every, 2*every, ... and always ``n_iter``."""
+    if every < 1:
+        raise ValueError(f"every must be >= 1, got {every}")
+    shown = list(range(0, n_iter + 1, every))
+    if shown[-1] != n_iter:
+        shown.append(n_iter)
+    return shown
+
+
+def _columns(count: int, columns: int | None) -> int:
+    if columns is not None:
+        if columns < 1:
+            raise ValueError(f"columns must be >= 1, got {columns}")
+        return min(columns, count)
+    # Rows of about 16:9 proportions overall, never more than six panels across.
+    return max(1, min(count, 6, round(math.sqrt(count * 16 / 9))))
+
+
+def poster_image(prepared, every: int = 5, columns: int | None = None, run: int = 0) -> np.ndarray:
+    """Small multiples of one run: the fit at iterations 0, ``every``, 2 ``every``, ... and the last.
+
+    Parameters
+    ----------
+    prepared : Prepared
+    every : int
+        Iterations between panels.
+    columns : int or None
+        Panels per row; None picks a layout of roughly 16:9.
+    run : int
+        Which run of the scene to show.
+
+    Returns
+    -------
+    ndarray of shape (H, W, 4), uint8
+        ``W`` is the scene's frame width; ``H`` is what the rows need, even.
+    """
+    p = prepared
+    fit = p.runs[run]
+    snaps = fit.snapshots
+    shown = poster_iterations(len(snaps) - 1, every)
+    cols = _columns(len(shown), columns)
+    rows = math.ceil(len(shown) / cols)
+    W = int(p.width)
+    unit = W * 9 / 16
+    style = getattr(p.scene, "style", None)
+    sigma = float(getattr(style, "sigma", 2.0))
+    theme = p.theme
+    X = np.asarray(p.X, dtype=float)[:, :2]
+    xlim, ylim = data_limits(X, [fit], sigma)
+    aspect = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
+    equal = 1 / 3 < aspect < 3
+    box_aspect = min(max(aspect, 0.75), 1.5) if equal else 1.25
+
+    margin, gap = 0.05 * unit, 0.035 * unit
+    title_h, sub_h, panel_title_h = TITLE * 1.35 * unit, STATUS * 1.5 * unit, SMALL * 1.9 * unit
+    panel_w = (W - 2 * margin - (cols - 1) * gap) / cols
+    panel_h = panel_w / box_aspect
+    H = margin * 2 + title_h + sub_h + gap * 0.5 + rows * (panel_title_h + panel_h) + (rows - 1) * gap
+    H = int(math.ceil(H / 2) * 2)
+    sizing = Sizing(W, H, unit)
+
+    with pinned_style():
+        fig, canvas = make_figure(sizing, theme.background)
+        renderer = canvas.get_renderer()
+        fg = theme.foreground
+        top = H - margin
+        title = getattr(p.scene, "title", "") or ""
+        t = fig.text(margin / W, top / H, title, ha="left", va="top", fontsize=sizing.pt(TITLE),
+                     fontweight="bold", color=fg)
+        _shrink_to_width(t, renderer, W - 2 * margin)
+        n = len(snaps) - 1
+        outcome = ("converged" if fit.converged else "stopped") + f" after {n} iteration{'s' if n != 1 else ''}"
+        label = f"{p.labels[run]} · " if len(p.runs) > 1 else ""
+        sub = (f"{label}the fit every {every} iteration{'s' if every != 1 else ''} · {outcome} · "
+               f"ellipses: {sigma_text(sigma)} ({mass_percent(sigma)} of mass)")
+        s = fig.text(margin / W, (top - title_h - 0.25 * sub_h) / H, sub, ha="left", va="top",
+                     fontsize=sizing.pt(STATUS * 0.85), color=theme.muted)
+        _shrink_to_width(s, renderer, W - 2 * margin)
+
+        from animate_em.em import responsibilities
+        k = snaps[0].n_components
+        y_top = top - title_h - sub_h - gap * 0.5
+        panels = []
+        for i, it in enumerate(shown):
+            r, c = divmod(i, cols)
+            x0 = margin + c * (panel_w + gap)
+            y1 = y_top - r * (panel_title_h + panel_h + gap) - panel_title_h
+            ax = fig.add_axes([x0 / W, (y1 - panel_h) / H, panel_w / W, panel_h / H])
+            pxlim, pylim = widen_to_aspect(xlim, ylim, box_aspect) if equal else (xlim, ylim)
+            area = point_area(sizing, len(X), panel_h)
+            panel = DataPanel(ax, X, k, pxlim, pylim, sizing, theme, sigma=sigma, point_size=area,
+                              point_alpha=theme.point_alpha, line_width=sizing.lw(2.0))
+            snap = snaps[it]
+            panel.show(mix_colours(responsibilities(X, snap), panel.rgb), snap.means[:, :2],
+                       snap.covariances[:, :2, :2])
+            for a in panel.animated():
+                a.set_animated(False)
+            head = fig.text(x0 / W, (y1 + 0.3 * panel_title_h) / H,
+                            f"iteration {it} · LL = {signed(snap.log_likelihood, 2)}", ha="left",
+                            va="baseline", fontsize=sizing.pt(SMALL), color=fg)
+            _shrink_to_width(head, renderer, panel_w)
+            panels.append(panel)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def still_image(prepared) -> np.ndarray:
+    """The last frame of the animation (the converged fit with its weights), shape (H, W, 4) uint8."""
+    source = FrameSource(prepared)
+    return source.frame(len(source) - 1)

@@ -1,0 +1,214 @@
+"""Figure sizing, frame layout, text placement, limits and the NumPy point renderer."""
+import importlib.util
+from itertools import combinations
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+from matplotlib.text import Text
+
+from animate_em.scene.figure import (MARGIN, Box, Decor, Sizing, StampText, frame_layout, make_figure,
+                                     pinned_style)
+from animate_em.scene.frames import FrameSource
+from animate_em.scene.panels import PointCloud, data_limits, mass_percent, signed, widen_to_aspect
+
+TESTS = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("make_baselines", TESTS / "make_baselines.py")
+maker = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(maker)
+
+PRESETS = [(854, 480), (1280, 720), (1920, 1080), (3840, 2160)]
+
+
+@pytest.mark.parametrize("width,height", PRESETS + [(427, 240), (1080, 1920)])
+def test_figure_has_exactly_the_frame_size(width, height):
+    fig, canvas = make_figure(Sizing(width, height, height), "white")
+    canvas.draw()
+    assert np.asarray(canvas.buffer_rgba()).shape == (height, width, 4)
+
+
+def test_font_points_map_to_the_same_share_of_the_height():
+    sizes = [Sizing(w, h, h) for w, h in PRESETS]
+    assert len({round(s.pt(0.04), 9) for s in sizes}) == 1
+    for s in sizes:
+        assert s.pt(0.04) * s.dpi / 72 == pytest.approx(0.04 * s.height)
+        assert s.lw(2.5) * s.dpi / 72 == pytest.approx(2.5 * s.height / 720)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.x0 < b.x1 - 1e-6 and b.x0 < a.x1 - 1e-6 and a.y0 < b.y1 - 1e-6 and b.y0 < a.y1 - 1e-6
+
+
+@pytest.mark.parametrize("width,height", PRESETS + [(1080, 1920), (1000, 1000)])
+@pytest.mark.parametrize("arrangement,n", [("single", 1), ("row", 2), ("row", 3), ("grid", 4), ("grid", 6)])
+def test_layout_keeps_boxes_inside_the_margin_and_apart(width, height, arrangement, n):
+    sizing = Sizing(width, height, height)
+    layout = frame_layout(sizing, n_panels=n, arrangement=arrangement, decor=Decor(header=0.04))
+    content = Box(MARGIN * width, MARGIN * height, (1 - MARGIN) * width, (1 - MARGIN) * height)
+    boxes = [s.axes for s in layout.panels] + [layout.trace]
+    for box in boxes + [s.footer for s in layout.panels] + [layout.title, layout.status, layout.notes]:
+        assert content.x0 - 1e-6 <= box.x0 < box.x1 <= content.x1 + 1e-6
+        assert content.y0 - 1e-6 <= box.y0 < box.y1 <= content.y1 + 1e-6
+    for a, b in combinations(boxes, 2):
+        assert not _overlaps(a, b)
+    assert len(layout.panels) == n
+    assert layout.trace.height > 0.15 * height and layout.trace.width > 0.25 * height
+
+
+def test_layout_puts_the_trace_right_in_wide_and_below_in_tall_frames():
+    wide = frame_layout(Sizing(1280, 720, 720))
+    tall = frame_layout(Sizing(720, 1280, 1280))
+    assert wide.trace_side == "right" and tall.trace_side == "bottom"
+    assert frame_layout(Sizing(1280, 720, 720), show_trace=False).trace is None
+
+
+def _hidden_tick_labels(fig):
+    # Locators return ticks beyond the view limits; matplotlib does not draw those.
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    return hidden
+
+
+def _visible_texts(source):
+    source.canvas.draw()
+    renderer = source.canvas.get_renderer()
+    hidden = _hidden_tick_labels(source.fig)
+    out = []
+    for t in source.fig.findobj(Text):
+        if id(t) in hidden:
+            continue
+        if t.get_visible() and t.get_text().strip() and t.get_figure(root=True) is source.fig:
+            box = t.get_window_extent(renderer)
+            if box.width > 0:
+                out.append((t.get_text(), box))
+    return out
+
+
+@pytest.mark.parametrize("width,height", [(854, 480), (1920, 1080), (720, 1280)])
+@pytest.mark.parametrize("n_runs", [1, 2, 4])
+@pytest.mark.parametrize("frame", ["first", "last"])
+def test_no_text_overlaps_or_enters_the_margin(width, height, n_runs, frame):
+    prepared = maker.baseline_prepared(width=width, height=height, n_runs=n_runs)
+    source = FrameSource(prepared)
+    source.frame(0 if frame == "first" else len(source) - 1)
+    for a in source.dynamic:
+        a.set_animated(False)
+    texts = _visible_texts(source)
+    assert len(texts) > 10
+    for text, box in texts:
+        assert box.x0 >= MARGIN * width - 1 and box.x1 <= (1 - MARGIN) * width + 1, text
+        assert box.y0 >= MARGIN * height - 1 and box.y1 <= (1 - MARGIN) * height + 1, text
+    for (ta, a), (tb, b) in combinations(texts, 2):
+        if "●" in (ta, tb) and "." in ta + tb:
+            continue  # colour swatches sit in the blank cells of the weights line by design
+        overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+        overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+        assert overlap_w <= 1 or overlap_h <= 1, f"{ta!r} overlaps {tb!r}"
+
+
+def test_frames_do_not_depend_on_the_users_rcparams():
+    prepared = maker.baseline_prepared(width=320, height=180)
+    reference = FrameSource(prepared).frame(10)
+    with mpl.rc_context({"font.size": 30, "lines.linewidth": 9, "axes.facecolor": "red",
+                         "font.family": "serif", "axes.unicode_minus": False, "path.simplify": False}):
+        assert np.array_equal(FrameSource(prepared).frame(10), reference)
+        # ... and drawing leaves the caller's settings alone.
+        assert mpl.rcParams["font.size"] == 30 and mpl.rcParams["font.family"] == ["serif"]
+    with pinned_style():
+        assert mpl.rcParams["font.family"] == ["DejaVu Sans"]
+
+
+def test_data_limits_hold_data_and_every_snapshot_ellipse():
+    prepared = maker.baseline_prepared()
+    X, run = prepared.X, prepared.runs[0]
+    (x0, x1), (y0, y1) = data_limits(X, [run], sigma=2.0)
+    for snap in run.snapshots:
+        half = 2.0 * np.sqrt(np.diagonal(snap.covariances, axis1=1, axis2=2))
+        assert (snap.means - half >= [x0, y0]).all() and (snap.means + half <= [x1, y1]).all()
+    assert x0 < X[:, 0].min() and X[:, 0].max() < x1
+
+
+def test_data_limits_cap_a_wild_ellipse():
+    from animate_em.em.types import Run, Snapshot
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    wild = Snapshot(0, np.ones(1), np.zeros((1, 2)), np.eye(2)[None] * 1e6, -1.0)
+    (x0, x1), _ = data_limits(X, [Run((wild,))], cap=1.0)
+    span = np.ptp(X[:, 0])
+    assert x1 - x0 <= 3.0 * span * (1 + 2 * 0.05) + 1e-9   # data +- one range, plus the margin
+
+
+def test_widen_to_aspect_gives_equal_scales():
+    xlim, ylim = widen_to_aspect((0, 10), (0, 2), 1.0)
+    assert xlim == (0, 10) and ylim == pytest.approx((-4, 6))
+    xlim, ylim = widen_to_aspect((0, 1), (0, 4), 2.0)
+    assert (xlim[1] - xlim[0]) / (ylim[1] - ylim[0]) == pytest.approx(2.0)
+
+
+def test_text_helpers():
+    assert mass_percent(2.0) == "86 %"
+    assert mass_percent(1.0) == "39 %"
+    assert signed(-1234.5, 2) == "\u22121234.50"
+    assert signed(3.14159, 4) == "3.1416"
+
+
+def _cloud_pixel(colours, alpha, xy=((5.0, 5.0), (5.0, 5.0))):
+    fig, canvas = make_figure(Sizing(20, 20, 20), "white")
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.set_axis_off()
+    cloud = PointCloud(np.array(xy), diameter=8.0, alpha=alpha)
+    ax.add_artist(cloud)
+    cloud.set_colours(np.array(colours, dtype=float))
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[10, 10, :3].astype(float)
+
+
+def test_point_cloud_paints_later_points_on_top():
+    assert np.allclose(_cloud_pixel([[1, 0, 0], [0, 0, 1]], 1.0), [0, 0, 255], atol=1)
+    assert np.allclose(_cloud_pixel([[0, 0, 1], [1, 0, 0]], 1.0), [255, 0, 0], atol=1)
+
+
+def test_point_cloud_blends_with_alpha_like_a_scatter():
+    # white, then red at 0.5, then blue at 0.5: 0.25 white + 0.25 red + 0.5 blue
+    expected = 255 * (0.25 * np.ones(3) + 0.25 * np.array([1, 0, 0]) + 0.5 * np.array([0, 0, 1]))
+    assert np.allclose(_cloud_pixel([[1, 0, 0], [0, 0, 1]], 0.5), expected, atol=1.5)
+
+
+def test_point_cloud_stays_inside_its_axes():
+    fig, canvas = make_figure(Sizing(40, 40, 40), "white")
+    ax = fig.add_axes([0.25, 0.25, 0.5, 0.5])
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    cloud = PointCloud(np.array([[0.0, 0.0]]), diameter=12.0, alpha=1.0)
+    ax.add_artist(cloud)
+    cloud.set_colours(np.array([[0.0, 0.0, 0.0]]))
+    canvas.draw()
+    buf = np.asarray(canvas.buffer_rgba())
+    assert buf[29, 10, 0] < 50          # inside the axes, at the point
+    assert (buf[31:, :, :3] == 255).all() and (buf[:, :10, :3] == 255).all()
+
+
+def test_stamp_text_pastes_the_same_pixels_it_drew():
+    fig, canvas = make_figure(Sizing(200, 60, 60), "white")
+    text = StampText(0.1, 0.5, "0.123", fontsize=12, animated=True)
+    fig.add_artist(text)
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    fig.draw_artist(text)
+    drawn = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.restore_region(background)
+    fig.draw_artist(text)                # second time: pasted from the stamp
+    assert len(text._stamps) == 1
+    assert np.array_equal(np.asarray(canvas.buffer_rgba()), drawn)
+    text.set_text("0.456")
+    canvas.restore_region(background)
+    fig.draw_artist(text)
+    assert not np.array_equal(np.asarray(canvas.buffer_rgba()), drawn)
