@@ -14,7 +14,7 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/animate-em fit faithful -k 2 --seed 0
+	$(BIN)/animate-em render --format mp4 --format gif --poster
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q

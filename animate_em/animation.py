@@ -1,0 +1,279 @@
+"""From a scene (or a fitted run) to files: the one place the scene layer meets the renderer.
+
+>>> import animate_em
+>>> result = animate_em.render("em-basics", formats=("mp4", "gif"))   # doctest: +SKIP
+>>> result.paths                                                       # doctest: +SKIP
+[PosixPath('output/em-basics.mp4'), PosixPath('output/em-basics.gif')]
+
+Frames are drawn once and streamed to every requested target at the same
+time; nothing holds the whole animation in memory. In Jupyter,
+:func:`animate` returns an object that shows the animation inline.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from animate_em.render import Target, infer_format, write_many, write_png
+from animate_em.errors import UserError
+from animate_em.scene import FrameSource, Prepared, Scene, load_scene, poster_image, prepare
+from animate_em.scene.prepare import assemble
+
+#: Formats a render can write, in the order ``all`` writes them.
+FORMATS = ("mp4", "gif", "webm", "png")
+
+#: GIFs are for course pages: capped in width so a default GIF stays a few MB.
+GIF_MAX_WIDTH = 960
+
+
+@dataclass
+class RenderResult:
+    """What a render wrote and how it was timed.
+
+    Attributes
+    ----------
+    paths : list of Path
+        Every file (or PNG-sequence folder) written, in the order requested.
+    prepared : Prepared
+        The scene with its data, runs and timeline.
+    n_frames, fps, width, height : int
+    seconds : float
+        Wall-clock time of drawing and encoding.
+    """
+
+    paths: list[Path]
+    prepared: Prepared
+    n_frames: int
+    fps: int
+    width: int
+    height: int
+    seconds: float
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        """Length of the animation in seconds."""
+        return self.n_frames / self.fps
+
+
+# ---------------------------------------------------------------------------
+# Resolving what to draw
+# ---------------------------------------------------------------------------
+
+def as_prepared(scene_or_run, *, data=None, overrides: dict | None = None) -> Prepared:
+    """Turn a scene name, TOML path, :class:`Scene`, :class:`Run` or :class:`Prepared` into a Prepared.
+
+    Parameters
+    ----------
+    scene_or_run : str, path, Scene, Run, sequence of Run, or Prepared
+        A built-in scene name or TOML file; a scene object; one fitted run or
+        several (drawn side by side) together with `data`.
+    data : ndarray of shape (n_samples, 2), optional
+        The points the run(s) were fitted to (required for runs).
+    overrides : dict, optional
+        Scene overrides (see :meth:`Scene.with_overrides`), e.g. ``{"theme": "dark"}``.
+    """
+    from animate_em.em import Run
+
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if isinstance(scene_or_run, Prepared):
+        if overrides:
+            raise UserError("overrides cannot be applied to an already prepared scene")
+        return scene_or_run
+    runs = None
+    if isinstance(scene_or_run, Run):
+        runs = [scene_or_run]
+    elif isinstance(scene_or_run, (list, tuple)) and scene_or_run and all(isinstance(r, Run) for r in scene_or_run):
+        runs = list(scene_or_run)
+    if runs is not None:
+        if data is None:
+            raise UserError("rendering a Run needs the data it was fitted to: pass data=X")
+        X = np.ascontiguousarray(data, dtype=float)
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise UserError(f"an animation needs data of shape (n_samples, 2), got {X.shape}")
+        scene = Scene.default().with_overrides({"name": "run", "title": "EM fit", **overrides})
+        labels = [f"run {i + 1}" for i in range(len(runs))] if len(runs) > 1 else [
+            f"init={runs[0].settings.get('init')}, seed={runs[0].settings.get('seed')}"]
+        from animate_em.scene.matching import align_runs
+        return assemble(scene, {"X": X, "columns": ("x1", "x2")}, align_runs(runs), labels)
+    if isinstance(scene_or_run, Scene):
+        scene = scene_or_run
+    elif isinstance(scene_or_run, (str, os.PathLike)):
+        scene = load_scene(scene_or_run)
+    elif scene_or_run is None:
+        scene = Scene.default()
+    else:
+        raise UserError(f"cannot render a {type(scene_or_run).__name__}: give a scene, a scene name or a Run")
+    if overrides:
+        scene = scene.with_overrides(overrides)
+    return prepare(scene)
+
+
+def output_paths(name: str, formats: Sequence[str], *, path=None, output_dir="output") -> dict[str, Path]:
+    """Where each format goes: ``output/<name>.<ext>`` (PNG sequences: ``output/<name>_frames/``).
+
+    With an explicit `path` and one format the file goes exactly there; with
+    several formats, `path`'s folder and stem name every file.
+    """
+    if path is not None:
+        path = Path(path)
+        if len(formats) == 1:
+            return {formats[0]: path}
+        folder, name = path.parent, path.stem if path.suffix else path.name
+    else:
+        folder = Path(output_dir)
+    return {fmt: folder / (f"{name}_frames" if fmt == "png" else f"{name}.{fmt}") for fmt in formats}
+
+
+def resolve_formats(formats: Iterable[str] | str | None, path=None) -> tuple[str, ...]:
+    """Normalise the requested formats (``all`` expands; default from `path` or MP4)."""
+    if formats is None or formats == () or formats == []:
+        if path is not None and Path(path).suffix:
+            return (infer_format(path),)
+        return ("mp4",)
+    if isinstance(formats, str):
+        formats = (formats,)
+    out: list[str] = []
+    for fmt in formats:
+        fmt = str(fmt).lower()
+        for one in (FORMATS if fmt == "all" else (fmt,)):
+            if one not in FORMATS:
+                raise UserError(f"unknown format {one!r}; choose from {', '.join(FORMATS)} or all")
+            if one not in out:
+                out.append(one)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+def _target(fmt: str, path: Path, prepared: Prepared) -> Target:
+    options = {}
+    if fmt == "gif" and prepared.width > GIF_MAX_WIDTH:
+        options["gif_width"] = GIF_MAX_WIDTH
+    if fmt == "png":
+        options["n_frames"] = len(prepared.timeline)
+    return Target(path, format=fmt, options=options)
+
+
+def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir="output",
+           still: bool = False, poster: bool = False, overrides: dict | None = None,
+           on_frame: Callable[[int, int], None] | None = None, **scene_overrides) -> RenderResult:
+    """Render a scene or a fitted run to MP4 / GIF / WebM / PNG sequence, plus stills.
+
+    Parameters
+    ----------
+    scene_or_run : str, path, Scene, Run or Prepared, optional
+        What to animate (default: the built-in default scene ``em-basics``).
+    path : path-like, optional
+        Output file; default ``output/<scene>.<ext>``.
+    formats : str or sequence of str, optional
+        Any of ``mp4``, ``gif``, ``webm``, ``png`` or ``all``; default from
+        `path`'s extension, else MP4.
+    data : ndarray of shape (n_samples, 2), optional
+        Required when rendering a Run.
+    output_dir : path-like
+        Folder for default paths.
+    still, poster : bool
+        Also write the last frame (``<name>.png``) and the poster grid of the
+        fit every 5 iterations (``<name>_poster.png``).
+    overrides, **scene_overrides
+        Scene overrides such as ``quality="l"``, ``theme="dark"``, ``seed=3``.
+    on_frame : callable(done, total), optional
+        Progress callback after every frame.
+
+    Returns
+    -------
+    RenderResult
+    """
+    prepared = as_prepared(scene_or_run, data=data, overrides={**(overrides or {}), **scene_overrides})
+    name = prepared.scene.name or "animation"
+    fmts = resolve_formats(formats, path)
+    targets = output_paths(name, fmts, path=path, output_dir=output_dir)
+    stills = output_paths(name, ("mp4",), path=None, output_dir=Path(targets[fmts[0]]).parent)
+    folder = stills["mp4"].parent
+    started = time.perf_counter()
+    source = FrameSource(prepared, copy=False)
+    total = len(source)
+    # Every iteration starts on a keyframe, so a presenter can scrub to it.
+    keyframes = sorted({0, *prepared.timeline.iteration_start_frames})
+    written = write_many(
+        source, [_target(fmt, p, prepared) for fmt, p in targets.items()], fps=prepared.fps,
+        size=(prepared.width, prepared.height), keyframe_interval=keyframes,
+        on_frame=None if on_frame is None else (lambda n: on_frame(n, total)))
+    paths = list(written)
+    if still:
+        paths.append(write_png(source.frame(total - 1)[..., :3], folder / f"{name}.png"))
+    if poster:
+        paths.append(write_png(poster_image(prepared)[..., :3], folder / f"{name}_poster.png"))
+    return RenderResult(paths=[Path(p) for p in paths], prepared=prepared, n_frames=total, fps=prepared.fps,
+                        width=prepared.width, height=prepared.height, seconds=time.perf_counter() - started)
+
+
+def write_stills(scene_or_run=None, *, data=None, output_dir="output", still=True, poster=True,
+                 overrides: dict | None = None) -> list[Path]:
+    """Only the pictures: last frame and/or poster grid, no video."""
+    prepared = as_prepared(scene_or_run, data=data, overrides=overrides)
+    name = prepared.scene.name or "animation"
+    folder = Path(output_dir)
+    paths = []
+    if still:
+        source = FrameSource(prepared)
+        paths.append(write_png(source.frame(len(source) - 1)[..., :3], folder / f"{name}.png"))
+    if poster:
+        paths.append(write_png(poster_image(prepared)[..., :3], folder / f"{name}_poster.png"))
+    return paths
+
+
+# ---------------------------------------------------------------------------
+# Jupyter
+# ---------------------------------------------------------------------------
+
+class Animation:
+    """An animation that shows itself inline in Jupyter (an HTML5 ``<video>``).
+
+    Parameters
+    ----------
+    prepared : Prepared
+
+    Examples
+    --------
+    >>> run = animate_em.fit(X, 3, seed=0)          # doctest: +SKIP
+    >>> animate_em.animate(run, X)                  # doctest: +SKIP
+    """
+
+    def __init__(self, prepared: Prepared):
+        self.prepared = prepared
+        self._mp4: bytes | None = None
+
+    def __len__(self) -> int:
+        return len(self.prepared.timeline)
+
+    def save(self, path, **kwargs) -> RenderResult:
+        """Write the animation to `path` (format from the extension)."""
+        return render(self.prepared, path, **kwargs)
+
+    def to_mp4_bytes(self) -> bytes:
+        if self._mp4 is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                result = render(self.prepared, Path(tmp) / "animation.mp4")
+                self._mp4 = result.paths[0].read_bytes()
+        return self._mp4
+
+    def _repr_html_(self) -> str:
+        encoded = base64.b64encode(self.to_mp4_bytes()).decode("ascii")
+        return (f'<video controls loop autoplay muted width="{self.prepared.width // 2}">'
+                f'<source src="data:video/mp4;base64,{encoded}" type="video/mp4"></video>')
+
+
+def animate(scene_or_run=None, data=None, **overrides) -> Animation:
+    """An :class:`Animation` of a scene or fitted run(s), shown inline in Jupyter."""
+    return Animation(as_prepared(scene_or_run, data=data, overrides=overrides))

@@ -1,0 +1,10 @@
+"""The ``animate-em`` command line: one module per group of commands.
+
+Commands are thin: parse the options, call the library, print. Importing
+this package registers every command on :data:`main`, the console-script
+entry point (``animate_em.cli:main``).
+"""
+from animate_em.cli.app import main
+from animate_em.cli import analysis, rendering  # noqa: F401,E402  (register commands)
+
+__all__ = ["main"]

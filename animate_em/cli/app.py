@@ -1,0 +1,148 @@
+"""The ``animate-em`` click group, its one-line error handling and shared options.
+
+Commands are thin: parse the options, call the library, print. Each command
+is one ``@main.command()`` function; errors a user can cause
+(:class:`~animate_em.errors.UserError`, bad option values) end as a single
+``Error: ...`` line on stderr with exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+
+import click
+import numpy as np
+
+from animate_em import __version__, datasets
+from animate_em.errors import UserError
+
+COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
+INITS = ("random", "random_from_data", "kmeans++", "kmeans")
+
+
+# --- error handling ---------------------------------------------------------
+
+class OneLineError(click.ClickException):
+    """Printed by click as ``Error: <message>`` on stderr; exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+@contextlib.contextmanager
+def _one_line_errors():
+    """Turn user errors and click's usage errors into one-line errors.
+
+    click prints a usage error as three lines (usage, hint, error); a
+    lecturer scanning a terminal wants the one that names the problem, so
+    the hint moves into that line.
+    """
+    try:
+        yield
+    except UserError as error:
+        raise OneLineError(str(error)) from None
+    except click.exceptions.NoArgsIsHelpError:
+        raise
+    except click.UsageError as error:
+        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+        raise OneLineError(error.format_message() + hint) from None
+
+
+class Group(click.Group):
+    """A click group whose commands report user errors in one line, exit 2."""
+
+    group_class = type  # nested groups (e.g. a future `scenes`) behave the same
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        with _one_line_errors():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx):
+        with _one_line_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=Group, context_settings={"show_default": True,
+                                          "help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="animate-em")
+def main() -> None:
+    """Watch Expectation-Maximization fit a Gaussian mixture.
+
+    DATA arguments are a built-in dataset name (see `animate-em datasets`)
+    or a CSV/TSV/whitespace text file or .npy array with one point per row.
+    """
+
+
+# --- shared options and helpers ---------------------------------------------
+
+def _data_argument(command):
+    return click.argument("data", metavar="DATA")(command)
+
+
+def _columns_option(command):
+    return click.option(
+        "--columns",
+        default=None,
+        metavar="A,B",
+        help="Columns to use, by header name or 0-based index, comma separated "
+        "[default: all columns].",
+        show_default=False,
+    )(command)
+
+
+def _open(source: str, columns: str | None) -> datasets.Dataset:
+    """Load DATA (a built-in name or a file) with at least two columns."""
+    names = [name.strip() for name in columns.split(",")] if columns else None
+    data = datasets.open_data(source, columns=names)
+    if data.n_features < 2:
+        raise UserError(
+            f"{source} has {data.n_features} column ({', '.join(data.columns)}); "
+            "need at least 2 numeric columns"
+        )
+    return data
+
+
+def _json_ready(value):
+    """Plain JSON values; non-finite floats become null (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(key): _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return _json_ready(value.tolist())
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+def _echo_json(payload: dict) -> None:
+    click.echo(json.dumps(_json_ready(payload), indent=2, allow_nan=False))
+
+
+def _describe_data(data: datasets.Dataset) -> str:
+    units = f"; {data.units}" if data.units else ""
+    return (
+        f"{data.name}: {data.n_samples} points x {data.n_features} columns "
+        f"({', '.join(data.columns)}{units})"
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _vector(values) -> str:
+    return "(" + ", ".join(_number(v) for v in values) + ")"
+
+
+def _matrix(values) -> str:
+    return "[" + "; ".join(" ".join(_number(v) for v in row) for row in values) + "]"
+
+

@@ -1,0 +1,126 @@
+"""`animate-em render` and `animate-em scenes`: animations from the command line."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from animate_em.cli.app import INITS, main
+
+QUALITY_HELP = "l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@60"
+
+
+def _scene_overrides(**options) -> dict:
+    """CLI options that override scene keys (None = keep the scene's value)."""
+    return {key: value for key, value in options.items() if value is not None}
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr,
+                                         show_eta=True, show_percent=True)
+            self.bar.__enter__()
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.argument("scene", required=False, metavar="[SCENE]")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=True), default=None,
+              help="Output file (format from its extension), or with several formats "
+              "the folder/stem for all [default: output/<scene>.<ext>].", show_default=False)
+@click.option("-q", "--quality", type=click.Choice(("l", "m", "h", "k")), default=None,
+              help=f"Size and frame-rate preset: {QUALITY_HELP} [default: the scene's, m].",
+              show_default=False)
+@click.option("--format", "formats", type=click.Choice(("mp4", "gif", "webm", "png", "all")),
+              multiple=True, help="Output format; repeat for several, 'all' for every one; png is a "
+              "numbered frame folder plus a LaTeX/Beamer snippet [default: from -o, else mp4].")
+@click.option("--fps", type=click.IntRange(min=1, max=120), default=None,
+              help="Frames per second [default: the quality preset's].", show_default=False)
+@click.option("--frames-per-iteration", type=click.IntRange(min=1), default=None,
+              help="Fixed frames per EM iteration (1 = one plain frame per iteration, no "
+              "E/M beats) [default: paced to the scene's duration].", show_default=False)
+@click.option("--data", default=None, metavar="DATA",
+              help="Dataset name or CSV/TSV/.npy file to fit instead of the scene's.")
+@click.option("-k", "k", type=click.IntRange(min=1), default=None,
+              help="Number of mixture components [default: the scene's].", show_default=False)
+@click.option("--init", type=click.Choice(INITS), default=None,
+              help="Initialisation method [default: the scene's].", show_default=False)
+@click.option("--seed", type=int, default=None,
+              help="Seed of the initialisation [default: the scene's].", show_default=False)
+@click.option("--max-iter", type=click.IntRange(min=1), default=None,
+              help="Most EM iterations [default: the scene's].", show_default=False)
+@click.option("--tol", type=click.FloatRange(min=0), default=None,
+              help="Convergence threshold on the per-point mean log-likelihood, nats "
+              "[default: the scene's].", show_default=False)
+@click.option("--theme", type=click.Choice(("light", "dark")), default=None,
+              help="Colour theme [default: the scene's, light].", show_default=False)
+@click.option("--still", is_flag=True,
+              help="Write the last frame as <scene>.png (without --format: only the picture).")
+@click.option("--poster", is_flag=True,
+              help="Write the poster grid of the fit every 5 iterations as <scene>_poster.png "
+              "(without --format: only the picture).")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, init, seed, max_iter,
+           tol, theme, still, poster, quiet):
+    """Render SCENE (a built-in scene name or a TOML file) as an animation.
+
+    Without SCENE the default scene, em-basics, is rendered. Options override
+    the scene's settings. Prints the frame count before drawing and every
+    path written at the end.
+    """
+    from animate_em.animation import as_prepared, render as render_animation, write_stills
+
+    overrides = _scene_overrides(quality=quality, fps=fps, frames_per_iteration=frames_per_iteration,
+                                 data=data, k=k, init=init, seed=seed, max_iter=max_iter, tol=tol,
+                                 theme=theme)
+    prepared = as_prepared(scene, overrides=overrides)
+    # -o with an extension names the file; without one it is the output folder.
+    out_file = Path(output) if output and Path(output).suffix else None
+    out_dir = out_file.parent if out_file else Path(output or "output")
+    if (still or poster) and not formats:
+        # Like Manim's -s: pictures only, no video, when no format is asked for.
+        paths = write_stills(prepared, output_dir=out_dir, still=still, poster=poster)
+    else:
+        n = len(prepared.timeline)
+        if not quiet:
+            run = prepared.runs[0]
+            click.echo(f"{prepared.scene.name}: {len(prepared.runs)} run(s), {run.n_iter} iterations, "
+                       f"{n} frames at {prepared.fps} fps ({n / prepared.fps:.1f} s), "
+                       f"{prepared.width}x{prepared.height}", err=True)
+        progress = _Progress(n, enabled=not quiet)
+        try:
+            result = render_animation(prepared, out_file, formats=formats or None, output_dir=out_dir,
+                                      still=still, poster=poster, on_frame=progress)
+        finally:
+            progress.close()
+        paths = result.paths
+        if not quiet:
+            click.echo(f"rendered in {result.seconds:.1f} s "
+                       f"({1000 * result.seconds / max(result.n_frames, 1):.1f} ms per frame)", err=True)
+    for path in paths:
+        click.echo(str(path))
+
+
+@main.command(name="scenes")
+def list_scenes():
+    """List the built-in scenes with a one-line description."""
+    from animate_em.scene import builtin_scenes, load_scene
+
+    scenes = builtin_scenes()
+    width = max(len(name) for name in scenes)
+    for name, path in sorted(scenes.items()):
+        click.echo(f"{name:<{width}}  {load_scene(path).description}")
