@@ -161,7 +161,8 @@ def _target(fmt: str, path: Path, prepared: Prepared) -> Target:
         options["gif_width"] = GIF_MAX_WIDTH
     if fmt == "png":
         options["n_frames"] = len(prepared.timeline)
-    return Target(path, format=fmt, options=options)
+    # The renderer calls a PNG sequence "png-seq" ("png" is a single still).
+    return Target(path, format="png-seq" if fmt == "png" else fmt, options=options)
 
 
 def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir="output",

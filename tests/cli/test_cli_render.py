@@ -1,0 +1,106 @@
+"""`animate-em render` and `animate-em scenes` through click's runner."""
+from __future__ import annotations
+
+import imageio.v3 as iio
+import pytest
+from click.testing import CliRunner
+
+from animate_em.cli import main
+
+# A small, quick animation: 480p preset, one frame per iteration, few iterations.
+QUICK = ["-q", "l", "--frames-per-iteration", "1", "--max-iter", "3", "--fps", "10"]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_render_writes_the_requested_formats_and_prints_their_paths(runner, tmp_path):
+    result = runner.invoke(main, ["render", *QUICK, "--format", "mp4", "--format", "gif", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    printed = result.stdout.split()
+    assert printed == [str(tmp_path / "em-basics.mp4"), str(tmp_path / "em-basics.gif")]
+    frames = list(iio.imiter(tmp_path / "em-basics.mp4", plugin="FFMPEG"))
+    assert frames[0].shape == (480, 854, 3)
+    # The frame count is stated before rendering, and it is what was written.
+    assert f"{len(frames)} frames at 10 fps" in result.stderr
+
+
+def test_render_to_a_named_file(runner, tmp_path):
+    target = tmp_path / "talk" / "lecture.gif"
+    result = runner.invoke(main, ["render", "em-basics", *QUICK, "-o", str(target), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(target)
+    assert result.stderr == ""
+    assert target.exists()
+
+
+def test_still_and_poster_alone_write_only_pictures(runner, tmp_path):
+    result = runner.invoke(main, ["render", *QUICK, "--still", "--poster", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["em-basics.png", "em-basics_poster.png"]
+
+
+def test_options_override_the_scene(runner, tmp_path):
+    result = runner.invoke(main, ["render", *QUICK, "--data", "blobs", "-k", "3", "--init", "kmeans",
+                                  "--theme", "dark", "--still", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    still = iio.imread(tmp_path / "em-basics.png")
+    assert still[2, 2].max() < 80  # the dark theme's background
+
+
+def test_scene_file_from_disk(runner, tmp_path):
+    scene = tmp_path / "mine.toml"
+    scene.write_text('title = "Mine"\n[data]\nsource = "blobs"\n[model]\nk = 3\n')
+    result = runner.invoke(main, ["render", str(scene), *QUICK, "--still", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mine.png").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["render", "no-such-scene"], "unknown scene 'no-such-scene'"),
+    (["render", "--format", "avi"], "'avi' is not one of"),
+    (["render", "--bogus"], "No such option '--bogus'"),
+    (["render", "-k", "0"], "-k"),
+    (["render", "--data", "missing.csv"], "missing.csv"),
+])
+def test_bad_input_is_one_line_and_exit_2(runner, args, message):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_malformed_scene_file_is_one_line_and_leaves_no_output(runner, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[model]\nk = = 3\n")
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text("[model]\ncolour = 'red'\n")
+    for scene in (bad, unknown):
+        result = runner.invoke(main, ["render", str(scene), "-o", str(tmp_path / "out")])
+        assert result.exit_code == 2
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert scene.name in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unwritable_output_is_one_line_and_leaves_nothing(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = runner.invoke(main, ["render", *QUICK, "-o", str(blocker / "x.mp4")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_scenes_lists_every_builtin_scene_with_a_description(runner):
+    from animate_em.scene import builtin_scenes
+
+    result = runner.invoke(main, ["scenes"])
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    assert [line.split()[0] for line in lines] == sorted(builtin_scenes())
+    assert all(len(line.split(None, 1)) == 2 for line in lines)
