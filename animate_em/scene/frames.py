@@ -23,6 +23,7 @@ from matplotlib.ticker import MaxNLocator
 from animate_em.scene.figure import (LABEL, SMALL, STATUS, TICK, TITLE, Decor, FixedLine, Sizing, StampText,
                                      frame_layout, make_figure, mono_advance, pinned_style, text_width)
 from animate_em.scene.interpolate import interpolate_parameters
+from animate_em.scene.overlays import CollapseNotice, GapLabel, RankBadge, collapse_shape, gap_runs, ranks
 from animate_em.scene.palette import mix_colours
 from animate_em.scene.panels import (LEGEND_HANDLE, LEGEND_SPACING, DataPanel, TracePanel, data_limits, ll_limits, mass_percent,
                                      sigma_text, signed, widen_to_aspect)
@@ -261,6 +262,8 @@ class FrameSource:
             self.trace = TracePanel(ax, self.plot_traces, list(p.labels), sizing, theme, ylabel=ylabel_ll,
                                     legend_columns=self.legend_columns)
 
+        self._build_overlays()
+
         # -- notes ---------------------------------------------------------------
         note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means")
         if self.ghost_every:
@@ -290,9 +293,34 @@ class FrameSource:
                 self.dynamic += footer.dynamic()
             if ll_line is not None:
                 self.dynamic += ll_line.dynamic()
+        # Overlays last: drawn over the moving ellipses and traces they talk about (invisible until then).
+        for overlay in [*self.overlays_all, *(o for _, o in self.overlays_run)]:
+            self.dynamic += overlay.artists
         for a in self.dynamic:
             a.set_animated(True)
         self._built = True
+
+    def _build_overlays(self) -> None:
+        """Punchlines shown once runs finish: the gap, the ranks, a collapse (see :mod:`.overlays`)."""
+        p, sizing, theme = self.prepared, self.sizing, self.theme
+        collapsed = [run.collapse is not None for run in p.runs]
+        self.overlays_all, self.overlays_run = [], []
+        if _style(p, "annotate_gap", False) and self.trace is not None:
+            pair = gap_runs(self.plot_traces, collapsed)
+            if pair is not None:
+                self.overlays_all.append(GapLabel(self.trace.ax, self.plot_traces, pair, sizing, theme,
+                                                  total=not self.per_sample))
+        if _style(p, "rank_runs", False) and len(p.runs) > 1:
+            finals = [t[-1] if not c else -np.inf for t, c in zip(self.plot_traces, collapsed)]
+            for panel, rank, value in zip(self.panels, ranks(finals), finals):
+                self.overlays_all.append(RankBadge(panel.ax, int(rank), sizing, theme, best=rank == 1,
+                                                   value=value))
+        for r, (run, panel) in enumerate(zip(p.runs, self.panels)):
+            if run.collapse is not None and 0 <= run.collapse.component < self.k:
+                j = run.collapse.component
+                shape, n_points = collapse_shape(run, self.X)
+                self.overlays_run.append((r, CollapseNotice(panel.ax, j, panel.rgb[j], sizing, theme,
+                                                            shape=shape, n_points=n_points)))
 
     def _weights_line(self, slot, renderer, rgb) -> FixedLine | None:
         """"π  ● 0.31  ● 0.22 ...": one mono number string; the swatches are fixed words.
@@ -332,7 +360,11 @@ class FrameSource:
     def _end_text(self) -> str:
         p = self.prepared
         if len(p.runs) > 1:
-            best = int(np.argmax([t[-1] for t in self.plot_traces]))
+            # A collapsed run's likelihood is unbounded, not better: it never counts as the highest.
+            finals = [t[-1] if run.collapse is None else -np.inf for t, run in zip(self.plot_traces, p.runs)]
+            best = int(np.argmax(finals))
+            if not np.isfinite(finals[best]):
+                return "finished · every run collapsed"
             return (f"finished · highest log-likelihood: {p.labels[best]} "
                     f"({signed(self.plot_traces[best][-1], self.decimals)})")
         run = p.runs[0]
@@ -371,6 +403,10 @@ class FrameSource:
             panel.set_ghosts(run.snapshots, visible)
         for badge, done in zip(self.badges, ended):
             badge.set_visible(done)
+        for overlay in self.overlays_all:
+            overlay.set_visible(all_ended)
+        for r, overlay in self.overlays_run:
+            overlay.set_visible(ended[r])
         self.status.set_visible(not all_ended)
         self.end_line.set_visible(all_ended)
 

@@ -123,6 +123,10 @@ STYLE_KEYS = (
         above=0.0, maximum=1.0),
     Key("line_width", "float", None, "Ellipse line width in points; default: scaled to the frame",
         optional=True, above=0.0, maximum=50.0),
+    Key("annotate_gap", "bool", False, "Once every run has finished, label the gap between the highest and "
+        "the lowest final log-likelihood on the trace panel (in nats)"),
+    Key("rank_runs", "bool", False, "Once every run has finished, badge each panel with its rank by final "
+        "log-likelihood (#1 = highest) and frame the best panel"),
 )
 
 #: TOML table name -> its keys. ``""`` is the top level, ``"runs"`` the ``[[runs]]`` array.

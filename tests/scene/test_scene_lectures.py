@@ -1,0 +1,204 @@
+"""The ready-made lecture scenes: each renders at a tiny size, tells its story, and matches a baseline.
+
+Baselines of one characteristic frame per scene live in tests/baseline/scenes/
+(a subfolder, so the drawing baselines of test_scene_images.py stay five).
+Regenerate after a deliberate visual change with
+``.venv/bin/python tests/scene/test_scene_lectures.py``; like
+test_scene_images.py the comparison is skipped when the installed matplotlib
+is not the recorded one.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+from animate_em.scene import FrameSource, builtin_scenes, load_scene, prepare
+from animate_em.scene.overlays import CollapseNotice, GapLabel, RankBadge, collapse_text, gap_runs, ranks
+
+BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "scenes"
+TOLERANCE = 3.0
+TINY = {"width": 320, "height": 180, "frames_per_iteration": 1, "fps": 4, "max_iter": 12}
+LECTURES = ("em-basics", "local-optimum", "init-race", "restarts", "collapse", "faithful")
+
+
+def tiny_prepared(name: str):
+    return prepare(load_scene(name).with_overrides(TINY))
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return {name: tiny_prepared(name) for name in LECTURES}
+
+
+def test_every_lecture_scene_is_built_in_with_a_description():
+    scenes = builtin_scenes()
+    for name in LECTURES:
+        assert name in scenes
+        scene = load_scene(name)
+        assert scene.description and "\n" not in scene.description
+        assert len(scene.description) < 110
+
+
+@pytest.mark.parametrize("name", LECTURES)
+def test_scene_renders_tiny_with_the_frame_count_known_up_front(tiny, name):
+    prepared = tiny[name]
+    source = FrameSource(prepared, copy=False)
+    fps = prepared.fps
+    holds = (max(1, round(prepared.scene.timing.hold_start * fps))
+             + max(1, round(prepared.scene.timing.hold_end * fps)))
+    expected = holds + max(run.n_iter for run in prepared.runs)
+    assert len(source) == expected
+    count = 0
+    for frame in source:
+        assert frame.shape == (180, 320, 4) and frame.dtype == np.uint8
+        count += 1
+    assert count == expected
+
+
+def test_default_length_is_ten_to_twenty_seconds():
+    for name in LECTURES:
+        prepared = prepare(load_scene(name))
+        assert 10.0 <= prepared.timeline.seconds <= 20.0, (name, prepared.timeline.seconds)
+
+
+def test_local_optimum_labels_the_gap_between_the_two_final_values():
+    prepared = prepare(load_scene("local-optimum").with_overrides({"width": 320, "height": 180, "fps": 4}))
+    finals = [t[-1] for t in prepared.traces]
+    assert finals[1] - finals[0] > 20.0          # the restarted run really is better
+    source = FrameSource(prepared)
+    first, last = source.frame(0), source.frame(len(source) - 1)
+    gap = [o for o in source.overlays_all if isinstance(o, GapLabel)]
+    assert len(gap) == 1
+    assert gap[0].gap == pytest.approx(finals[1] - finals[0])
+    assert all(a.get_visible() for a in gap[0].artists)
+    source.frame(0)
+    assert not any(a.get_visible() for a in gap[0].artists)
+    assert not np.array_equal(first, last)
+
+
+def test_restarts_rank_every_panel_and_frame_only_the_best(tiny):
+    prepared = tiny["restarts"]
+    source = FrameSource(prepared)
+    source.frame(len(source) - 1)
+    badges = [o for o in source.overlays_all if isinstance(o, RankBadge)]
+    assert len(badges) == len(prepared.runs) >= 6
+    texts = [b.artists[0].get_text().split()[0] for b in badges]
+    assert sorted(texts) == sorted(f"#{i}" for i in range(1, len(badges) + 1))
+    best = int(np.argmax([t[-1] for t in prepared.traces]))
+    framed = [i for i, b in enumerate(badges) if len(b.artists) == 2]
+    assert framed == [best]
+    assert all(a.get_visible() for b in badges for a in b.artists)
+
+
+def test_ranks_put_the_highest_first_and_a_non_finite_value_last():
+    assert ranks([-3.0, -1.0, -2.0]).tolist() == [3, 1, 2]
+    assert ranks([np.nan, -5.0]).tolist() == [2, 1]
+    assert gap_runs([np.array([0, -2.0]), np.array([0, -1.0])]) == (1, 0)
+    assert gap_runs([np.array([-2.0]), np.array([5.0])], [False, True]) is None
+
+
+def test_collapse_scene_catches_the_collapse_and_says_so(tiny):
+    prepared = tiny["collapse"]
+    broken, healthy = prepared.runs
+    assert broken.settings["reg_covar"] == 0.0 and broken.collapse is not None
+    assert healthy.settings["reg_covar"] > 0.0 and healthy.collapse is None
+    trace = prepared.traces[0]
+    # The likelihood shoots up in the last valid step before the collapse.
+    assert trace[-1] - trace[-2] > 3 * abs(trace[1] - trace[0])
+    source = FrameSource(prepared)
+    source.frame(len(source) - 1)
+    notices = [o for _, o in source.overlays_run]
+    assert len(notices) == 1 and isinstance(notices[0], CollapseNotice)
+    text = notices[0].text.get_text()
+    assert f"component {broken.collapse.component + 1} collapsed" in text and "∞" in text
+    assert notices[0].text.get_visible()
+    assert "collapsed" in source.end_line.texts[0].get_text() or "highest" in source.end_line.texts[0].get_text()
+    assert "reg_covar = 0.1" in source.end_line.texts[0].get_text()   # the collapsed run is never "best"
+
+
+def test_collapse_text_names_the_shape():
+    first, second = collapse_text(1, "a line", 2)
+    assert first.startswith("component 2 collapsed onto a line (2 points)")
+    assert "∞" in second
+
+
+def test_init_race_runs_wait_visibly_finished_on_one_clock(tiny):
+    prepared = tiny["init-race"]
+    n_iters = [run.n_iter for run in prepared.runs]
+    assert len(set(n_iters)) == 3                     # three different race lengths
+    fast = int(np.argmin(n_iters))
+    frame = prepared.timeline.iteration_start_frames[max(n_iters) - 1]
+    moments = [prepared.timeline.moment(frame, r) for r in range(3)]
+    assert moments[fast].finished and not moments[int(np.argmax(n_iters))].finished
+    source = FrameSource(prepared)
+    source.frame(frame)
+    assert source.badges[fast].get_visible()
+    assert "✓" in source.badges[fast].get_text()
+
+
+def test_faithful_is_in_minutes_with_the_model_bic_prefers():
+    from animate_em.em import select_k
+    prepared = prepare(load_scene("faithful").with_overrides({"width": 320, "height": 180, "fps": 4}))
+    assert prepared.units == "minutes"
+    selection = select_k(prepared.X, range(1, 7), covariance_types=("full", "diag", "spherical", "tied"),
+                         n_init=5, seed=0)
+    model = prepared.scene.model
+    assert (model.k, model.covariance_type) == (selection.best_k, selection.best_covariance_type)
+    source = FrameSource(prepared)
+    source.frame(0)
+    assert "minutes" in source.panels[0].ax.get_xlabel()
+
+
+def test_components_are_matched_across_panels(tiny):
+    prepared = tiny["local-optimum"]
+    a, b = (run.final.means for run in prepared.runs)
+    from animate_em.scene.matching import match_components
+    assert match_components(a, b).tolist() == list(range(len(a)))
+
+
+# ---------------------------------------------------------------------------
+# Image baselines: the last frame of every scene
+# ---------------------------------------------------------------------------
+
+def baseline_frame(name: str) -> np.ndarray:
+    prepared = tiny_prepared(name)
+    source = FrameSource(prepared)
+    return source.frame(len(source) - 1)[..., :3]
+
+
+def _recorded_version() -> str | None:
+    path = BASELINE / "VERSION"
+    return path.read_text().strip() if path.exists() else None
+
+
+@pytest.mark.parametrize("name", LECTURES)
+def test_last_frame_matches_baseline(name, tmp_path):
+    from matplotlib.testing.compare import compare_images
+    from PIL import Image
+
+    installed = f"matplotlib {matplotlib.__version__}"
+    if _recorded_version() != installed:
+        pytest.skip(f"scene baselines were drawn with {_recorded_version()}, this is {installed}")
+    expected = BASELINE / f"scene_{name}.png"
+    assert expected.exists(), f"missing {expected}; run tests/scene/test_scene_lectures.py"
+    actual = tmp_path / expected.name
+    Image.fromarray(baseline_frame(name)).save(actual)
+    assert compare_images(str(expected), str(actual), tol=TOLERANCE) is None
+
+
+def regenerate() -> None:
+    from PIL import Image
+
+    BASELINE.mkdir(parents=True, exist_ok=True)
+    for name in LECTURES:
+        Image.fromarray(baseline_frame(name)).save(BASELINE / f"scene_{name}.png", optimize=True)
+    (BASELINE / "VERSION").write_text(f"matplotlib {matplotlib.__version__}\n")
+    print(f"wrote {len(LECTURES)} baselines to {BASELINE}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    regenerate()
