@@ -46,6 +46,11 @@ class RenderResult:
     n_frames, fps, width, height : int
     seconds : float
         Wall-clock time of drawing and encoding.
+    manifest : Path or None
+        ``<name>.manifest.json`` beside the media (scene, versions, data hash,
+        chapter marks; see :mod:`animate_em.manifest`), None if not written.
+    chapters : Path or None
+        ``<name>.chapters.vtt`` (WebVTT chapters) when a video was written.
     """
 
     paths: list[Path]
@@ -56,6 +61,8 @@ class RenderResult:
     height: int
     seconds: float
     extra: dict = field(default_factory=dict)
+    manifest: Path | None = None
+    chapters: Path | None = None
 
     @property
     def duration(self) -> float:
@@ -102,7 +109,10 @@ def as_prepared(scene_or_run, *, data=None, overrides: dict | None = None) -> Pr
         labels = [f"run {i + 1}" for i in range(len(runs))] if len(runs) > 1 else [
             f"init={runs[0].settings.get('init')}, seed={runs[0].settings.get('seed')}"]
         from animate_em.scene.matching import align_runs
-        return assemble(scene, {"X": X, "columns": ("x1", "x2")}, align_runs(runs), labels)
+        prepared = assemble(scene, {"X": X, "columns": ("x1", "x2")}, align_runs(runs), labels)
+        # The manifest must know the data came from code: the scene cannot reproduce it.
+        prepared.meta["from_runs"] = True
+        return prepared
     if isinstance(scene_or_run, Scene):
         scene = scene_or_run
     elif isinstance(scene_or_run, (str, os.PathLike)):
@@ -167,7 +177,8 @@ def _target(fmt: str, path: Path, prepared: Prepared) -> Target:
 
 def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir="output",
            still: bool = False, poster: bool = False, overrides: dict | None = None,
-           on_frame: Callable[[int, int], None] | None = None, **scene_overrides) -> RenderResult:
+           on_frame: Callable[[int, int], None] | None = None, manifest: bool = True,
+           **scene_overrides) -> RenderResult:
     """Render a scene or a fitted run to MP4 / GIF / WebM / PNG sequence, plus stills.
 
     Parameters
@@ -190,6 +201,10 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
         Scene overrides such as ``quality="l"``, ``theme="dark"``, ``seed=3``.
     on_frame : callable(done, total), optional
         Progress callback after every frame.
+    manifest : bool, default True
+        Once the media are complete, write ``<name>.manifest.json`` beside
+        them (and ``<name>.chapters.vtt`` for MP4/WebM): everything needed to
+        render the same frames again (:func:`animate_em.manifest.load`).
 
     Returns
     -------
@@ -215,8 +230,24 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
         paths.append(write_png(source.frame(total - 1)[..., :3], folder / f"{name}.png"))
     if poster:
         paths.append(write_png(poster_image(prepared)[..., :3], folder / f"{name}_poster.png"))
-    return RenderResult(paths=[Path(p) for p in paths], prepared=prepared, n_frames=total, fps=prepared.fps,
-                        width=prepared.width, height=prepared.height, seconds=time.perf_counter() - started)
+    result = RenderResult(paths=[Path(p) for p in paths], prepared=prepared, n_frames=total, fps=prepared.fps,
+                          width=prepared.width, height=prepared.height, seconds=time.perf_counter() - started)
+    if manifest:
+        _write_manifest(result)
+    return result
+
+
+def _write_manifest(result: RenderResult) -> None:
+    """Manifest (and WebVTT chapters) beside the media, written only after every medium succeeded."""
+    from animate_em import manifest as manifests
+
+    target = manifests.manifest_path(result.paths[0])
+    record = manifests.build_manifest(result, folder=target.parent)
+    if any(path.suffix.lower() in (".mp4", ".webm") for path in result.paths):
+        result.chapters = manifests.write_chapters_vtt(
+            record, target.with_name(target.name[: -len(manifests.SUFFIX)] + manifests.VTT_SUFFIX))
+        record["chapters_file"] = result.chapters.name
+    result.manifest = manifests.write_manifest(record, target)
 
 
 def write_stills(scene_or_run=None, *, data=None, output_dir="output", still=True, poster=True,
@@ -265,7 +296,7 @@ class Animation:
     def to_mp4_bytes(self) -> bytes:
         if self._mp4 is None:
             with tempfile.TemporaryDirectory() as tmp:
-                result = render(self.prepared, Path(tmp) / "animation.mp4")
+                result = render(self.prepared, Path(tmp) / "animation.mp4", manifest=False)
                 self._mp4 = result.paths[0].read_bytes()
         return self._mp4
 

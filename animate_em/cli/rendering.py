@@ -73,21 +73,29 @@ class _Progress:
 @click.option("--poster", is_flag=True,
               help="Write the poster grid of the fit every 5 iterations as <scene>_poster.png "
               "(without --format: only the picture).")
+@click.option("--from-manifest", "from_manifest", type=click.Path(dir_okay=False), default=None,
+              metavar="FILE", help="Re-render exactly what a <name>.manifest.json records (same scene, "
+              "data and frames); only -o, --format, --still, --poster and --quiet combine with it.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, init, seed, max_iter,
-           tol, theme, still, poster, quiet):
+           tol, theme, still, poster, from_manifest, quiet):
     """Render SCENE (a built-in scene name or a TOML file) as an animation.
 
     Without SCENE the default scene, em-basics, is rendered. Options override
     the scene's settings. Prints the frame count before drawing and every
-    path written at the end.
+    path written at the end. Beside the media goes <name>.manifest.json
+    (scene, versions, data hash, the time each iteration starts), which
+    --from-manifest renders again.
     """
     from animate_em.animation import as_prepared, render as render_animation, write_stills
 
     overrides = _scene_overrides(quality=quality, fps=fps, frames_per_iteration=frames_per_iteration,
                                  data=data, k=k, init=init, seed=seed, max_iter=max_iter, tol=tol,
                                  theme=theme)
-    prepared = as_prepared(scene, overrides=overrides)
+    if from_manifest is not None:
+        prepared, formats = _from_manifest(from_manifest, scene, overrides, formats, output, quiet)
+    else:
+        prepared = as_prepared(scene, overrides=overrides)
     # -o with an extension names the file; without one it is the output folder.
     out_file = Path(output) if output and Path(output).suffix else None
     out_dir = out_file.parent if out_file else Path(output or "output")
@@ -110,9 +118,33 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, 
         paths = result.paths
         if not quiet:
             click.echo(f"rendered in {result.seconds:.1f} s "
-                       f"({1000 * result.seconds / max(result.n_frames, 1):.1f} ms per frame)", err=True)
+                       f"({1000 * result.seconds / max(result.n_frames, 1):.1f} ms per frame); "
+                       f"manifest {result.manifest}", err=True)
     for path in paths:
         click.echo(str(path))
+
+
+def _from_manifest(path, scene, overrides, formats, output, quiet):
+    """The manifest's scene, prepared and checked; formats default to those it records."""
+    import warnings
+
+    from animate_em import manifest as manifests
+    from animate_em.errors import UserError
+
+    if scene is not None:
+        raise UserError(f"give either SCENE ({scene}) or --from-manifest, not both")
+    if overrides:
+        names = ", ".join("-k" if name == "k" else "--" + name.replace("_", "-") for name in overrides)
+        raise UserError(f"--from-manifest re-renders exactly; it cannot be combined with {names}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", manifests.VersionWarning)
+        prepared, record = manifests.prepare_from_manifest(path)
+    if not quiet:
+        for warning in caught:
+            click.echo(f"warning: {warning.message}", err=True)
+    if not formats and not (output and Path(output).suffix):
+        formats = manifests.recorded_formats(record)
+    return prepared, formats
 
 
 @main.command(name="scenes")
