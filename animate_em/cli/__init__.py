@@ -6,6 +6,7 @@ entry point (``animate_em.cli:main``).
 """
 from animate_em.cli.app import main
 from animate_em.cli import analysis, rendering  # noqa: F401,E402  (register commands)
+from animate_em.cli import report  # noqa: F401,E402  (register commands)
 from animate_em.cli import slides  # noqa: F401,E402  (animate-em slides)
 
 __all__ = ["main"]
