@@ -17,13 +17,14 @@ from .palette import (OKABE_ITO, THEMES, Theme, blend, component_rgb, contrast_r
 from .poster import poster_image, still_image
 from .prepare import Prepared, fit_runs, load_scene_data, prepare
 from .schema import QUALITY, keys_markdown
-from .spec import (DataSpec, ModelSpec, RunSpec, Scene, StyleSpec, TimingSpec, builtin_scenes,
+from .spec import (DataSpec, ModelSpec, RunSpec, Scene, StyleSpec, SweepSpec, TimingSpec, builtin_scenes,
                    load_scene)
+from .sweep import SweepMoment, SweepTimeline
 from .timeline import Moment, Timeline, marker_position
 
 __all__ = [
     "DataSpec", "FrameSource", "ModelSpec", "Moment", "OKABE_ITO", "Prepared", "QUALITY", "RunSpec", "Scene",
-    "StyleSpec", "THEMES", "Theme", "Timeline", "TimingSpec", "align_runs", "blend", "builtin_scenes",
+    "StyleSpec", "SweepMoment", "SweepSpec", "SweepTimeline", "THEMES", "Theme", "Timeline", "TimingSpec", "align_runs", "blend", "builtin_scenes",
     "component_rgb", "contrast_ratio", "ease", "ellipse_geometries", "ellipse_geometry", "ellipse_points",
     "fit_runs", "get_theme", "interpolate_covariances", "interpolate_parameters", "keys_markdown",
     "linear_sum_assignment", "load_scene", "load_scene_data", "marker_position", "match_components",

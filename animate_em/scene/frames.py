@@ -89,6 +89,13 @@ class FrameSource:
     ``imageio_ffmpeg`` accepts the view as ``pix_fmt_in="rgba"`` without a copy.
     """
 
+    def __new__(cls, prepared=None, *args, **kwargs):
+        # A sweep over K (kind = "sweep") has its own frames behind the same interface.
+        if cls is FrameSource and getattr(getattr(prepared, "timeline", None), "kind", "em") == "sweep":
+            from animate_em.scene.sweep_frames import SweepFrameSource
+            cls = SweepFrameSource
+        return super().__new__(cls)
+
     def __init__(self, prepared, *, copy: bool = True):
         self.prepared = prepared
         self.timeline = prepared.timeline

@@ -39,6 +39,9 @@ def _columns(count: int, columns: int | None) -> int:
 def poster_image(prepared, every: int = 5, columns: int | None = None, run: int = 0) -> np.ndarray:
     """Small multiples of one run: the fit at iterations 0, ``every``, 2 ``every``, ... and the last.
 
+    For a sweep scene (``kind = "sweep"``): the converged fit of every K, the
+    chosen one framed (``every`` and ``run`` are not used).
+
     Parameters
     ----------
     prepared : Prepared
@@ -55,6 +58,10 @@ def poster_image(prepared, every: int = 5, columns: int | None = None, run: int 
         ``W`` is the scene's frame width; ``H`` is what the rows need, even.
     """
     p = prepared
+    if getattr(p.timeline, "kind", "em") == "sweep":
+        # A sweep's story is the fit for every K, not one run's iterations.
+        from animate_em.scene.sweep_poster import sweep_poster
+        return sweep_poster(p, columns=columns)
     fit = p.runs[run]
     snaps = fit.snapshots
     shown = poster_iterations(len(snaps) - 1, every)

@@ -46,8 +46,8 @@ class Prepared:
         Panel label of every run.
     traces : list of ndarray, each of shape (n_iter_r + 1,)
         Total log-likelihood of every snapshot of each run.
-    timeline : Timeline
-        Frame -> moment of every run, shared clock.
+    timeline : Timeline or SweepTimeline
+        Frame -> moment of every run, shared clock (a sweep: frame -> which K is shown).
     width, height, fps : int
         Frame size in pixels and frame rate.
     theme : Theme
@@ -201,7 +201,11 @@ def prepare(scene: Scene) -> Prepared:
         Bad data source, impossible model settings.
     """
     data = load_scene_data(scene.data)
-    runs, labels = fit_runs(scene, data["X"])
+    if scene.kind == "sweep":
+        from animate_em.scene.sweep import fit_sweep
+        runs, labels = fit_sweep(scene, data["X"])
+    else:
+        runs, labels = fit_runs(scene, data["X"])
     return assemble(scene, data, runs, labels)
 
 
@@ -215,15 +219,24 @@ def assemble(scene: Scene, data: dict[str, Any], runs: list, labels: list[str]) 
     data : dict
         As returned by :func:`load_scene_data`; at least ``X`` (n_samples, 2).
     runs : list of Run
-        One per panel, fitted to ``data["X"]``.
+        One per panel, fitted to ``data["X"]``; for a sweep scene one per K of
+        ``[sweep] k``, in that order (the timeline is then a
+        :class:`~animate_em.scene.sweep.SweepTimeline`).
     labels : list of str
         Panel label of every run.
     """
     traces = [np.array([s.log_likelihood for s in run.snapshots], dtype=float) for run in runs]
     fps = scene.fps
     timing = scene.timing
-    timeline = Timeline.build(traces, fps=fps, frames_per_iteration=timing.frames_per_iteration,
-                              duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end)
+    if scene.kind == "sweep":
+        from animate_em.scene.sweep import SweepTimeline, chosen_index, criterion_values
+        chosen = chosen_index(criterion_values(runs, scene.sweep.criterion))
+        timeline = SweepTimeline.build(len(runs), chosen, fps=fps, seconds_per_step=scene.sweep.seconds_per_step,
+                                       hold_start=timing.hold_start, hold_end=timing.hold_end, titles=labels)
+    else:
+        timeline = Timeline.build(traces, fps=fps, frames_per_iteration=timing.frames_per_iteration,
+                                  duration=timing.duration, hold_start=timing.hold_start,
+                                  hold_end=timing.hold_end)
     theme = get_theme(scene.style.theme)
     if scene.style.point_alpha is not None:
         theme = dataclasses.replace(theme, point_alpha=scene.style.point_alpha)

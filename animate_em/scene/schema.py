@@ -21,7 +21,10 @@ INITS = ("kmeans++", "kmeans", "random", "random_from_data")
 LAYOUTS = ("auto", "single", "row", "grid")
 THEME_NAMES = ("light", "dark")
 TRACE_SCALES = ("total", "per-sample")
+KINDS = ("em", "sweep")
+CRITERIA = ("bic", "aic")
 MAX_RUNS = 12
+MAX_K = 20
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Key:
     """One TOML key: its type, default and limits."""
 
     name: str
-    kind: str            # "int" | "float" | "str" | "bool" | "columns"
+    kind: str            # "int" | "float" | "str" | "bool" | "columns" | "ints" (increasing integers)
     default: Any
     doc: str
     optional: bool = False          # None allowed (the key may be left out with no value)
@@ -42,7 +45,7 @@ class Key:
     @property
     def type_name(self) -> str:
         base = {"int": "integer", "float": "number", "str": "string", "bool": "boolean",
-                "columns": "list of 2 names or indices"}[self.kind]
+                "columns": "list of 2 names or indices", "ints": "list of integers"}[self.kind]
         return base
 
     def default_text(self) -> str:
@@ -52,6 +55,8 @@ class Key:
             return "true" if self.default else "false"
         if isinstance(self.default, str):
             return f'"{self.default}"'
+        if isinstance(self.default, (list, tuple)):
+            return "[" + ", ".join(repr(v) for v in self.default) + "]"
         return repr(self.default)
 
 
@@ -65,6 +70,8 @@ TOP_KEYS = (
     Key("description", "str", "", "One line for listings (`animate-em scenes`)"),
     Key("layout", "str", "auto", "Panels for several runs: `single`, `row`, `grid`, or `auto` "
         "(single for one run, row for up to 3, grid beyond)", choices=LAYOUTS),
+    Key("kind", "str", "em", "What is animated: `em` (the EM iterations of each run) or `sweep` (the converged "
+        "fit for each K of `[sweep] k`, while an information-criterion curve grows)", choices=KINDS),
 )
 
 DATA_KEYS = (
@@ -129,9 +136,20 @@ STYLE_KEYS = (
         "log-likelihood (#1 = highest) and frame the best panel"),
 )
 
+SWEEP_KEYS = (
+    Key("k", "ints", (1, 2, 3, 4, 5, 6, 7), "Numbers of components, increasing; each is fitted with the `[model]` "
+        "settings (its `k` is not used; `n_init` > 1 steadies the curve). Only read when `kind = \"sweep\"`",
+        minimum=1, maximum=MAX_K),
+    Key("criterion", "str", "bic", "Criterion plotted and minimised to pick K: `bic` or `aic` (lower is better)",
+        choices=CRITERIA),
+    Key("show_aic", "bool", True, "Also draw AIC, fainter, on the same axes (when `criterion` is `bic`)"),
+    Key("seconds_per_step", "float", 1.5, "Seconds per K: its fit morphs in, then its point joins the curve "
+        "(`[timing] duration` and `frames_per_iteration` are not used by sweeps)", minimum=0.2, maximum=60.0),
+)
+
 #: TOML table name -> its keys. ``""`` is the top level, ``"runs"`` the ``[[runs]]`` array.
 TABLES = {"": TOP_KEYS, "data": DATA_KEYS, "model": MODEL_KEYS, "runs": RUN_KEYS,
-          "timing": TIMING_KEYS, "style": STYLE_KEYS}
+          "timing": TIMING_KEYS, "style": STYLE_KEYS, "sweep": SWEEP_KEYS}
 
 
 def keys_of(table: str) -> dict[str, Key]:
@@ -185,6 +203,15 @@ def check_value(key: Key, value: Any, where: str) -> Any:
             raise fail("a list of 2 column names or indices")
         if any(isinstance(c, int) and c < 0 for c in value):
             raise fail("a list of 2 column names or non-negative indices")
+        return tuple(value)
+    if key.kind == "ints":
+        if (not isinstance(value, (list, tuple)) or not value
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+            raise fail("a non-empty list of integers")
+        if any(v < key.minimum or v > key.maximum for v in value):
+            raise fail(f"a list of integers from {_number_text(key.minimum)} to {_number_text(key.maximum)}")
+        if any(b <= a for a, b in zip(value, value[1:])):
+            raise fail("a list of strictly increasing integers")
         return tuple(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise fail("an integer" if key.kind == "int" else "a number")
