@@ -91,9 +91,13 @@ def chapters(timeline) -> list[dict[str, Any]]:
         hold), ``frame`` and ``time`` (seconds); frames strictly increase from 0.
     """
     fps = timeline.fps
-    marks = [{"title": "Initial guess", "iteration": 0, "frame": 0}]
-    marks += [{"title": f"Iteration {i}", "iteration": i, "frame": int(frame)}
-              for i, frame in enumerate(timeline.iteration_start_frames, start=1)]
+    starts = timeline.iteration_start_frames
+    # A sweep over K names its steps ("K = 3"); an EM timeline counts iterations.
+    titles = getattr(timeline, "chapter_titles", None) or [f"Iteration {i}" for i in range(1, len(starts) + 1)]
+    marks = [{"title": "Initial guess" if getattr(timeline, "kind", "em") != "sweep" else "Start",
+              "iteration": 0, "frame": 0}]
+    marks += [{"title": title, "iteration": i, "frame": int(frame)}
+              for i, (title, frame) in enumerate(zip(titles, starts), start=1)]
     marks.append({"title": "Final fit", "iteration": None, "frame": int(timeline.end_start_frame)})
     for mark in marks:
         mark["time"] = round(mark["frame"] / fps, 6)

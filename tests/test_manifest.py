@@ -240,3 +240,11 @@ def test_frame_count_drift_is_refused(rendered, tmp_path):
     with pytest.raises(UserError, match="frames"):
         manifests.render_from_manifest(path, output_dir=tmp_path)
     assert as_prepared(manifests.load(path)).n_frames == result.n_frames
+
+
+def test_a_sweep_scene_names_its_chapters_by_k():
+    prepared = as_prepared("bic", overrides={"width": 320, "height": 180, "fps": 10, "sweep_k": [1, 2, 3]})
+    marks = manifests.chapters(prepared.timeline)
+    assert [m["title"] for m in marks] == ["Start", "K = 1", "K = 2", "K = 3", "Final fit"]
+    frames = [m["frame"] for m in marks]
+    assert frames == sorted(set(frames)) and frames[0] == 0
