@@ -372,8 +372,13 @@ class FrameSource:
             best = int(np.argmax(finals))
             if not np.isfinite(finals[best]):
                 return "finished · every run collapsed"
-            return (f"finished · highest log-likelihood: {p.labels[best]} "
-                    f"({signed(self.plot_traces[best][-1], self.decimals)})")
+            best_text = signed(self.plot_traces[best][-1], self.decimals)
+            collapsed = [label for label, run in zip(p.labels, p.runs) if run.collapse is not None]
+            if collapsed:
+                # "highest" would be false here: the collapsed run's likelihood is higher, and meaningless.
+                return (f"finished · {', '.join(collapsed)}: collapsed, likelihood unbounded · "
+                        f"{p.labels[best]}: {best_text}")
+            return f"finished · highest log-likelihood: {p.labels[best]} ({best_text})"
         run = p.runs[0]
         return (f"{_run_outcome(run)} · log-likelihood {signed(self.plot_traces[0][-1], self.decimals)}")
 
