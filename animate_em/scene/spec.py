@@ -218,6 +218,10 @@ def _resolve_layout(layout: str, n_runs: int, where: str) -> str:
     return layout
 
 
+#: Overrides that a sweep scene would not use (it has its own K list and step timing).
+SWEEP_UNUSED = ("k", "frames_per_iteration", "duration")
+
+
 @dataclass(frozen=True)
 class Scene:
     """One lecture animation: data, model, runs, layout, timing and style.
@@ -356,6 +360,11 @@ class Scene:
                 continue
             if name not in OVERRIDES:
                 raise UserError(f"unknown scene override {name!r} (known: {', '.join(sorted(OVERRIDES))})")
+            if d.get("kind") == "sweep" and name in SWEEP_UNUSED:
+                # Silently ignoring -k on a sweep over K would look like a bug in the output.
+                flag = "-k" if name == "k" else f"--{name.replace('_', '-')}"
+                raise UserError(f"option {flag} does not apply to the sweep scene "
+                                f"{self.name!r}: it steps over [sweep] k with converged fits")
             table, key_name = OVERRIDES[name]
             key = dataclasses.replace(keys_of(table)[key_name], name=name.replace("_", "-"))
             if name in ("fps", "frames_per_iteration") and value == 0 and not isinstance(value, bool):

@@ -224,3 +224,12 @@ def regenerate() -> None:
 
 if __name__ == "__main__":
     regenerate()
+
+
+@pytest.mark.parametrize("override, flag", [({"k": 3}, "-k"), ({"frames_per_iteration": 2}, "--frames-per-iteration")])
+def test_options_a_sweep_would_ignore_are_refused(override, flag):
+    from animate_em.errors import UserError
+    from animate_em.scene import load_scene
+
+    with pytest.raises(UserError, match=f"option {flag} does not apply to the sweep scene 'bic'"):
+        load_scene("bic").with_overrides(override)
