@@ -29,6 +29,9 @@ from animate_em.scene.prepare import assemble
 #: Formats a render can write, in the order ``all`` writes them.
 FORMATS = ("mp4", "gif", "webm", "png")
 
+#: x264 speed preset of rendered MP4s (see _target for the measurement).
+MP4_PRESET = "veryfast"
+
 #: GIFs are for course pages: capped in width so a default GIF stays a few MB.
 GIF_MAX_WIDTH = 960
 
@@ -171,6 +174,11 @@ def _target(fmt: str, path: Path, prepared: Prepared) -> Target:
         options["gif_width"] = GIF_MAX_WIDTH
     if fmt == "png":
         options["n_frames"] = len(prepared.timeline)
+    if fmt == "mp4":
+        # Flat plots compress as well with x264's "veryfast" as with "medium"
+        # (measured on em-basics: 1142 vs 1294 KB, PSNR 40.0 vs 40.4 dB) at
+        # half the encoder CPU, which on two cores is time the drawing gets.
+        options["preset"] = MP4_PRESET
     # The renderer calls a PNG sequence "png-seq" ("png" is a single still).
     return Target(path, format="png-seq" if fmt == "png" else fmt, options=options)
 
