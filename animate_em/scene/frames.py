@@ -7,21 +7,32 @@ restores the background and draws only the moving artists: point colours,
 ellipses, means, traces, markers and the numbers of the caption. Ghost
 ellipses and "converged" badges change a handful of times per animation;
 when they do, the background is drawn and cached again, so they cost nothing
-per frame.
+per frame. A new ghost alone is painted onto the kept background instead of
+redrawing the whole figure, where that gives the same pixels.
+
+Point colours rest for many frames in a row (an M beat moves the ellipses
+over points coloured by the previous E-step; holds move nothing). The
+background with the points painted on it is then kept as a second layer and
+restored instead of drawing the points again.
 """
 from __future__ import annotations
 
 from typing import Iterator
 
+import contextlib
 import dataclasses
 import math
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.font_manager import FontProperties
+from matplotlib.spines import Spine
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from animate_em.scene.figure import (LABEL, SMALL, STATUS, TICK, TITLE, Decor, FixedLine, Sizing, StampText,
-                                     frame_layout, make_figure, mono_advance, pinned_style, text_width)
+                                     _PINNED_DRAW, frame_layout, make_figure, mono_advance, pinned_style,
+                                     text_width)
 from animate_em.scene.interpolate import interpolate_parameters
 from animate_em.scene.overlays import CollapseNotice, GapLabel, RankBadge, collapse_shape, gap_runs, ranks
 from animate_em.scene.palette import mix_colours
@@ -103,7 +114,18 @@ class FrameSource:
         self._built = False
         self._key = None
         self._background = None
+        # Background with the points painted on it, and the point colours it holds (see _render).
+        self._layer = None
+        self._layer_key = None
+        # A whole frame kept for the frames of a hold, the moments it shows, and the moments
+        # the artists were last set to.
+        self._frame = None
+        self._frame_key = None
+        self._shown = None
         self._colours: list[dict] = [dict() for _ in prepared.runs]
+        #: How the last frames were drawn (tests and benchmarks read these counters).
+        self.stats = dict(background=0, ghosts=0, layer_kept=0, layer_reused=0, points_drawn=0,
+                          frame_kept=0, frame_reused=0)
 
     def __len__(self) -> int:
         return len(self.timeline)
@@ -305,6 +327,10 @@ class FrameSource:
             self.dynamic += overlay.artists
         for a in self.dynamic:
             a.set_animated(True)
+        # The points go first: they form the second cached layer. Panels do not overlap, so
+        # painting every panel's points before any panel's ellipses gives the same pixels.
+        self.points = [panel.points for panel in self.panels]
+        self.above_points = [a for a in self.dynamic if not any(a is pts for pts in self.points)]
         self._built = True
 
     def _build_overlays(self) -> None:
@@ -475,14 +501,30 @@ class FrameSource:
         phase = self._start_text() if m.phase == "start" else PHASE_TEXT.get(m.phase, "")
         self.status.set(len(self.status.texts) - 1, phase)
 
+    def _colour_key(self, moments) -> tuple:
+        """What decides the point colours of every run in a frame (equal keys, equal colours)."""
+        key = []
+        for m in moments:
+            if m.resp_to == m.resp_from or m.resp_fraction <= 0.0:
+                key.append((m.resp_from,))
+            elif m.resp_fraction >= 1.0:
+                key.append((m.resp_to,))
+            else:
+                key.append((m.resp_from, m.resp_to, m.resp_fraction))
+        return tuple(key)
+
     def _render(self, index: int, full: bool = False) -> np.ndarray:
         if not self._built:
             with pinned_style():
                 self._build()
         moments = self._moments(index)
         key = self._static_key(moments)
-        self._update(moments)
-        if full or key != self._key:
+        if moments != self._shown:
+            # Artists hold what they were last told: a hold's repeated moment needs no update.
+            self._update(moments)
+            self._shown = moments
+        previous = self._key
+        if full or key != previous:
             self._apply_static(key)
             for a in self.dynamic:
                 if isinstance(a, StampText):
@@ -498,18 +540,125 @@ class FrameSource:
                 for a in self.dynamic:
                     a.set_animated(True)
             return np.asarray(self.canvas.buffer_rgba())
-        if key != self._key:
-            # A ghost or badge appeared: draw and keep the new background (a few times per animation).
-            with pinned_style():
-                self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._key = key
-        else:
-            self.canvas.restore_region(self._background)
-        with pinned_style(draw_only=True):
-            for a in self.dynamic:
+        if key == previous and moments == self._frame_key:
+            # Same moment as a kept frame (start and end holds): nothing to draw.
+            self.canvas.restore_region(self._frame)
+            self.stats["frame_reused"] += 1
+            return np.asarray(self.canvas.buffer_rgba())
+        upcoming = self._moments(index + 1) if index + 1 < len(self) else None
+        colour_key = self._colour_key(moments)
+        points_done = False
+        with _draw_style():
+            if key != previous:
+                # A ghost or badge appeared: a new background (a few times per animation).
+                if self._add_ghosts(previous, key):
+                    self.stats["ghosts"] += 1
+                else:
+                    with pinned_style():
+                        self.canvas.draw()
+                    self.stats["background"] += 1
+                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+                self._key = key
+                self._layer_key = self._frame_key = None
+            elif colour_key == self._layer_key:
+                self.canvas.restore_region(self._layer)
+                self.stats["layer_reused"] += 1
+                points_done = True
+            else:
+                self.canvas.restore_region(self._background)
+            if not points_done:
+                for a in self.points:
+                    self.fig.draw_artist(a)
+                self.stats["points_drawn"] += 1
+                # Keep background + points only when the next frame will want them: during an
+                # E beat the colours change every frame and a copy would be wasted.
+                if (upcoming is not None and upcoming != moments and self._colour_key(upcoming) == colour_key
+                        and self._static_key(upcoming) == key):
+                    self._layer = self.canvas.copy_from_bbox(self.fig.bbox)
+                    self._layer_key = colour_key
+                    self.stats["layer_kept"] += 1
+            for a in self.above_points:
                 self.fig.draw_artist(a)
+        if upcoming == moments:
+            self._frame = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._frame_key = moments
+            self.stats["frame_kept"] += 1
         return np.asarray(self.canvas.buffer_rgba())
+
+    def _add_ghosts(self, old, new) -> bool:
+        """Paint newly shown ghosts onto the kept background; False where only a full draw is exact.
+
+        A full draw paints a data panel's ghosts (oldest first) above its face and below
+        its spines and ticks. A new ghost painted last therefore gives the same pixels
+        when nothing drawn later in a full draw touches it: it is the newest visible ghost
+        of its panel and keeps clear of the spines (ticks point outwards, no grid lines).
+        """
+        if old is None or self._background is None or old[1:] != new[1:]:
+            return False
+        renderer = self.canvas.get_renderer()
+        px = self.sizing.dpi / 72.0
+        to_draw = []
+        for panel, before, after in zip(self.panels, old[0], new[0]):
+            if before == after:
+                continue
+            added = set(after) - set(before)
+            if not set(before) <= set(after) or any(t not in panel.ghosts for t in added):
+                return False
+            ax = panel.ax
+            children = ax.get_children()
+            order = {id(c): i for i, c in enumerate(children)}
+            fresh = sorted((e for t in added for e in panel.ghosts[t]), key=lambda e: order[id(e)])
+            fresh_ids = {id(e) for e in fresh}
+            first, zorder = order[id(fresh[0])], fresh[0].zorder
+            if any(e.zorder != zorder for e in fresh):
+                return False
+            spine = 0.0
+            for c in children:
+                if id(c) in fresh_ids or c is ax.patch or not c.get_visible() or c.get_animated():
+                    continue
+                if isinstance(c, Spine):
+                    spine = max(spine, c.get_linewidth() * px)
+                elif c is ax.xaxis or c is ax.yaxis:
+                    ticks = c.get_major_ticks() + c.get_minor_ticks()
+                    if any(tk.gridline.get_visible() or tk.get_tickdir() != "out" for tk in ticks):
+                        return False
+                elif isinstance(c, Text) and not c.get_text():
+                    continue
+                elif c.zorder > zorder or (c.zorder == zorder and order[id(c)] > first):
+                    return False          # a full draw would paint it over the new ghost
+            inner = ax.bbox.padded(-(spine + 3.0))
+            for e in fresh:
+                box = e.get_window_extent(renderer).padded(e.get_linewidth() * px + 2.0)
+                if not (inner.x0 <= box.x0 and box.x1 <= inner.x1 and inner.y0 <= box.y0 and box.y1 <= inner.y1):
+                    return False
+            to_draw += fresh
+        self.canvas.restore_region(self._background)
+        for e in to_draw:
+            self.fig.draw_artist(e)
+        return True
+
+
+@contextlib.contextmanager
+def _draw_style():
+    """:func:`pinned_style` (draw-time settings) for one frame, setting only what differs.
+
+    ``rc_context`` copies and restores all of matplotlib's ~300 settings; per frame
+    that costs more than drawing some artists. Only the settings that differ from
+    the pinned ones are set (validated) and put back, so the caller's rcParams are
+    unchanged between frames, as with :func:`pinned_style`.
+    """
+    rc = mpl.rcParams
+    get = dict.__getitem__
+    changed = {k: v for k, v in _PINNED_DRAW.items() if get(rc, k) != v}
+    if not changed:
+        yield
+        return
+    saved = {k: get(rc, k) for k in changed}
+    rc.update(changed)
+    try:
+        yield
+    finally:
+        rc.update(saved)
 
 
 def _run_outcome(run) -> str:

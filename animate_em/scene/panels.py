@@ -219,7 +219,7 @@ class PointCloud(Artist):
         before = np.r_[0.0, cum][starts][group]
         total = np.add.reduceat(log_t, starts) if len(starts) else np.zeros(0)
         weight = a * np.exp(total[group] - (cum - before))
-        return point, weight, starts, pixel[starts], np.exp(total)
+        return point, weight, group, pixel[starts], np.exp(total)
 
     def draw(self, renderer):
         if not self.get_visible() or len(self.xy) == 0:
@@ -231,15 +231,25 @@ class PointCloud(Artist):
         if key != self._geometry_key:
             self._geometry = self._compute(height, width)
             self._geometry_key = key
-        point, weight, starts, pixels, keep = self._geometry
-        if len(pixels) == 0:
+        point, weight, group, pixels, keep = self._geometry
+        n = len(pixels)
+        if n == 0:
             return
         colours = np.asarray(self.colours, dtype=float)
-        added = np.add.reduceat(colours[point] * weight[:, None], starts, axis=0)
-        flat = buf.reshape(-1, 4)
-        under = flat[pixels, :3].astype(float)
-        out = under * keep[:, None] + 255.0 * added
-        flat[pixels, :3] = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+        # One RGBA pixel is one uint32: gathering and scattering whole pixels by a flat index
+        # is several times faster than indexing (pixel, channel) pairs.
+        flat = buf.reshape(-1).view(np.uint32)
+        under = flat[pixels]
+        rgba = under.view(np.uint8).reshape(n, 4)
+        for c in range(3):
+            # bincount sums each pixel's contributions in painter's order, like a sequential loop.
+            added = np.bincount(group, weights=colours[:, c].take(point) * weight, minlength=n)
+            out = rgba[:, c] * keep
+            out += 255.0 * added
+            out += 0.5
+            np.clip(out, 0, 255, out=out)
+            rgba[:, c] = out
+        flat[pixels] = under
         self.stale = False
 
 # -----------------------------------------------------------------------------
