@@ -40,8 +40,9 @@ class _Progress:
 @main.command()
 @click.argument("scene", required=False, metavar="[SCENE]")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=True), default=None,
-              help="Output file (format from its extension), or with several formats "
-              "the folder/stem for all [default: output/<scene>.<ext>].", show_default=False)
+              help="Output file, format from its extension (with several --format: their "
+              "shared folder and name); a path without an extension is a folder "
+              "[default: output/<scene>.<ext>].", show_default=False)
 @click.option("-q", "--quality", type=click.Choice(("l", "m", "h", "k")), default=None,
               help=f"Size and frame-rate preset: {QUALITY_HELP} [default: the scene's, m].",
               show_default=False)
