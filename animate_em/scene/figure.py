@@ -70,16 +70,38 @@ _PINNED_DRAW = {k: v for k, v in _PINNED.items() if k.startswith(_DRAW_PREFIXES)
 
 
 @contextlib.contextmanager
-def pinned_style(draw_only: bool = False):
+def pinned_style():
     """Matplotlib defaults plus the animate-em style, whatever the user's matplotlibrc says.
 
-    Entered around the creation of a figure (all settings) and around every
-    frame drawn (``draw_only``: the settings read at draw time, which is
-    cheaper), and left before a frame is handed out, so the caller's rcParams
-    are never changed between frames.
+    Entered around the creation of a figure and around full redraws, and left
+    before a frame is handed out, so the caller's rcParams are never changed
+    between frames (blitted frames use the cheaper :func:`draw_style`).
     """
-    with mpl.rc_context(_PINNED_DRAW if draw_only else _PINNED):
+    with mpl.rc_context(_PINNED):
         yield
+
+
+@contextlib.contextmanager
+def draw_style():
+    """:func:`pinned_style` (draw-time settings) for one frame, setting only what differs.
+
+    ``rc_context`` copies and restores all of matplotlib's ~300 settings; per frame
+    that costs more than drawing some artists. Only the settings that differ from
+    the pinned ones are set (validated) and put back, so the caller's rcParams are
+    unchanged between frames, as with :func:`pinned_style`.
+    """
+    rc = mpl.rcParams
+    get = dict.__getitem__
+    changed = {k: v for k, v in _PINNED_DRAW.items() if get(rc, k) != v}
+    if not changed:
+        yield
+        return
+    saved = {k: get(rc, k) for k in changed}
+    rc.update(changed)
+    try:
+        yield
+    finally:
+        rc.update(saved)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from animate_em.scene.figure import SMALL, STATUS, TITLE, Sizing, make_figure, pinned_style
-from animate_em.scene.frames import FrameSource, _shrink_to_width, point_area
+from animate_em.scene.frame_parts import point_area, shrink_to_width
+from animate_em.scene.frames import FrameSource
+from animate_em.scene.overlays import HIGHLIGHT_PX
 from animate_em.scene.palette import mix_colours
 from animate_em.scene.panels import DataPanel, data_limits, mass_percent, sigma_text, signed, widen_to_aspect
 
@@ -65,15 +68,52 @@ def poster_image(prepared, every: int = 5, columns: int | None = None, run: int 
     fit = p.runs[run]
     snaps = fit.snapshots
     shown = poster_iterations(len(snaps) - 1, every)
-    cols = _columns(len(shown), columns)
-    rows = math.ceil(len(shown) / cols)
+    sigma = float(getattr(getattr(p.scene, "style", None), "sigma", 2.0))
+    n = len(snaps) - 1
+    outcome = ("converged" if fit.converged else "stopped") + f" after {n} iteration{'s' if n != 1 else ''}"
+    label = f"{p.labels[run]} · " if len(p.runs) > 1 else ""
+    sub = (f"{label}the fit every {every} iteration{'s' if every != 1 else ''} · {outcome} · "
+           f"ellipses: {sigma_text(sigma)} ({mass_percent(sigma)} of mass)")
+    headings = [f"iteration {it} · LL = {signed(snaps[it].log_likelihood, 2)}" for it in shown]
+    return small_multiples(p, [snaps[it] for it in shown], headings, fits=[fit], k=snaps[0].n_components,
+                           subtitle=sub, columns=_columns(len(shown), columns))
+
+
+def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: list, k: int, subtitle: str,
+                    columns: int, framed: int | None = None) -> np.ndarray:
+    """A grid of data panels, one per snapshot, under the scene's title and ``subtitle``.
+
+    Parameters
+    ----------
+    prepared : Prepared
+    snapshots : list of Snapshot
+        The fit each panel shows: points coloured by its responsibilities, its ellipses and means.
+    headings : list of str
+        One line above each panel.
+    fits : list of Run (or objects with ``snapshots``)
+        Every ellipse of these fits lies within the shared axis limits.
+    k : int
+        Most components of any snapshot (panels of smaller fits hide the rest).
+    subtitle : str
+    columns : int
+        Panels per row.
+    framed : int or None
+        Index of the panel framed and headed in bold.
+
+    Returns
+    -------
+    ndarray of shape (H, W, 4), uint8
+        ``W`` is the scene's frame width; ``H`` is what the rows need, even.
+    """
+    p = prepared
+    cols = columns
+    rows = math.ceil(len(snapshots) / cols)
     W = int(p.width)
     unit = W * 9 / 16
-    style = getattr(p.scene, "style", None)
-    sigma = float(getattr(style, "sigma", 2.0))
+    sigma = float(getattr(getattr(p.scene, "style", None), "sigma", 2.0))
     theme = p.theme
     X = np.asarray(p.X, dtype=float)[:, :2]
-    xlim, ylim = data_limits(X, [fit], sigma)
+    xlim, ylim = data_limits(X, fits, sigma)
     aspect = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
     equal = 1 / 3 < aspect < 3
     box_aspect = min(max(aspect, 0.75), 1.5) if equal else 1.25
@@ -91,42 +131,38 @@ def poster_image(prepared, every: int = 5, columns: int | None = None, run: int 
         renderer = canvas.get_renderer()
         fg = theme.foreground
         top = H - margin
-        title = getattr(p.scene, "title", "") or ""
-        t = fig.text(margin / W, top / H, title, ha="left", va="top", fontsize=sizing.pt(TITLE),
-                     fontweight="bold", color=fg)
-        _shrink_to_width(t, renderer, W - 2 * margin)
-        n = len(snaps) - 1
-        outcome = ("converged" if fit.converged else "stopped") + f" after {n} iteration{'s' if n != 1 else ''}"
-        label = f"{p.labels[run]} · " if len(p.runs) > 1 else ""
-        sub = (f"{label}the fit every {every} iteration{'s' if every != 1 else ''} · {outcome} · "
-               f"ellipses: {sigma_text(sigma)} ({mass_percent(sigma)} of mass)")
-        s = fig.text(margin / W, (top - title_h - 0.25 * sub_h) / H, sub, ha="left", va="top",
+        t = fig.text(margin / W, top / H, getattr(p.scene, "title", "") or "", ha="left", va="top",
+                     fontsize=sizing.pt(TITLE), fontweight="bold", color=fg)
+        shrink_to_width(t, renderer, W - 2 * margin)
+        s = fig.text(margin / W, (top - title_h - 0.25 * sub_h) / H, subtitle, ha="left", va="top",
                      fontsize=sizing.pt(STATUS * 0.85), color=theme.muted)
-        _shrink_to_width(s, renderer, W - 2 * margin)
+        shrink_to_width(s, renderer, W - 2 * margin)
 
         from animate_em.em import responsibilities
-        k = snaps[0].n_components
         y_top = top - title_h - sub_h - gap * 0.5
-        panels = []
-        for i, it in enumerate(shown):
+        for i, (snap, heading) in enumerate(zip(snapshots, headings)):
             r, c = divmod(i, cols)
             x0 = margin + c * (panel_w + gap)
             y1 = y_top - r * (panel_title_h + panel_h + gap) - panel_title_h
             ax = fig.add_axes([x0 / W, (y1 - panel_h) / H, panel_w / W, panel_h / H])
             pxlim, pylim = widen_to_aspect(xlim, ylim, box_aspect) if equal else (xlim, ylim)
-            area = point_area(sizing, len(X), panel_h)
-            panel = DataPanel(ax, X, k, pxlim, pylim, sizing, theme, sigma=sigma, point_size=area,
-                              point_alpha=theme.point_alpha, line_width=sizing.lw(2.0))
-            snap = snaps[it]
-            panel.show(mix_colours(responsibilities(X, snap), panel.rgb), snap.means[:, :2],
+            panel = DataPanel(ax, X, k, pxlim, pylim, sizing, theme, sigma=sigma,
+                              point_size=point_area(sizing, len(X), panel_h), point_alpha=theme.point_alpha,
+                              line_width=sizing.lw(2.0))
+            kj = snap.n_components
+            panel.show(mix_colours(responsibilities(X, snap), panel.rgb[:kj]), snap.means[:, :2],
                        snap.covariances[:, :2, :2])
+            for e in panel.ellipses[kj:]:
+                e.set_visible(False)
             for a in panel.animated():
                 a.set_animated(False)
-            head = fig.text(x0 / W, (y1 + 0.3 * panel_title_h) / H,
-                            f"iteration {it} · LL = {signed(snap.log_likelihood, 2)}", ha="left",
-                            va="baseline", fontsize=sizing.pt(SMALL), color=fg)
-            _shrink_to_width(head, renderer, panel_w)
-            panels.append(panel)
+            best = i == framed
+            head = fig.text(x0 / W, (y1 + 0.3 * panel_title_h) / H, heading, ha="left", va="baseline",
+                            fontsize=sizing.pt(SMALL), color=fg, fontweight="bold" if best else "normal")
+            shrink_to_width(head, renderer, panel_w)
+            if best:
+                ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor=fg,
+                                       linewidth=sizing.lw(HIGHLIGHT_PX), zorder=8, clip_on=False))
         canvas.draw()
         return np.asarray(canvas.buffer_rgba()).copy()
 

@@ -2,11 +2,12 @@
 
 :class:`SweepFrameSource` has the public interface of
 :class:`~animate_em.scene.frames.FrameSource` (which hands sweep scenes to
-it): ``len()``, iteration, ``frame(i)``, the ``copy`` flag, byte-identical
-frames for the same input, and blitting: the title, axes, labels and notes
-are drawn once; per frame only the points' colours, the ellipses, the means,
-the curves and the caption numbers are drawn. The end-hold highlight is
-drawn into a re-cached background once.
+it) and its blitting engine (:class:`~animate_em.scene.blit.BlittedFigure`):
+the title, axes, labels and notes are drawn once; per frame only the points'
+colours, the ellipses, the means, the curves and the caption numbers are
+drawn. The end-hold highlight is drawn into a re-cached background once;
+while a criterion point is placed the colours rest, so the points layer is
+reused, and the frames of the holds are kept whole.
 """
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ import types
 import numpy as np
 from matplotlib.colors import to_rgb
 
+from animate_em.scene.blit import BlittedFigure
 from animate_em.scene.criterion import CriterionPanel
-from animate_em.scene.figure import (LABEL, SMALL, STATUS, TICK, TITLE, Decor, FixedLine, StampText,
-                                     frame_layout, make_figure, pinned_style)
-from animate_em.scene.frames import (CHAR, FrameSource, _extent, _shrink_to_width, _style, _tick_chars,
-                                     frame_sizing, point_area)
+from animate_em.scene.figure import LABEL, SMALL, STATUS, TICK, Decor, FixedLine, frame_layout, make_figure
+from animate_em.scene.frame_parts import (CHAR, add_data_panel, add_notes, add_title, data_view, frame_sizing,
+                                          shrink_to_width, style_value)
+from animate_em.scene.frames import FrameSource
 from animate_em.scene.interpolate import ellipse_geometry, interpolate_covariances
 from animate_em.scene.palette import mix_colours
-from animate_em.scene.panels import DataPanel, data_limits, mass_percent, sigma_text, signed, widen_to_aspect
+from animate_em.scene.panels import mass_percent, sigma_text, signed
 from animate_em.scene.sweep import CRITERION_NAMES, criterion_values, true_k
 
 DECIMALS = 1
@@ -51,19 +53,15 @@ class SweepFrameSource(FrameSource):
     """Iterable of the RGBA frames of a prepared sweep scene (see :class:`FrameSource`)."""
 
     def __init__(self, prepared, *, copy: bool = True):
-        self.prepared = prepared
-        self.timeline = prepared.timeline
-        self.copy = copy
-        self._built = False
-        self._key = None
-        self._background = None
+        # The engine's state only: FrameSource's colour caches are per EM run.
+        BlittedFigure.__init__(self, prepared, copy=copy)
         self._colour_cache: dict = {}
 
     # -------------------------------------------------------------------------
     def _build(self) -> None:
         p = self.prepared
         runs = p.runs
-        self.sigma = float(_style(p, "sigma", 2.0))
+        self.sigma = float(style_value(p, "sigma", 2.0))
         theme = self.theme = p.theme
         self.sizing = sizing = frame_sizing(int(p.width), int(p.height))
         X = self.X = np.asarray(p.X, dtype=float)[:, :2]
@@ -77,39 +75,24 @@ class SweepFrameSource(FrameSource):
         self.true_k = true_k(getattr(p, "true_params", None))
 
         finals = [types.SimpleNamespace(snapshots=(run.final,)) for run in runs]
-        xlim, ylim = data_limits(X, finals, self.sigma)
-        rx, ry = xlim[1] - xlim[0], ylim[1] - ylim[0]
-        units = getattr(p, "units", None)
-        columns = tuple(getattr(p, "columns", ()) or ())
-        equal = 1 / 3 < rx / ry < 3
-        ticks = bool(units) or not equal
-        xlabel = ylabel = None
-        if ticks:
-            unit = f" ({units})" if units else ""
-            names = columns if len(columns) >= 2 else ("x₁", "x₂")
-            xlabel, ylabel = f"{names[0]}{unit}", f"{names[1]}{unit}"
+        view = data_view(p, X, finals, self.sigma)
         shown = self.values if other is None else np.concatenate([self.values, other])
         y_chars = max(len(signed(v, 0)) for v in shown) + 1
         decor = Decor(
             footer=0.0,
-            data_left=(TICK * CHAR * max(_tick_chars(ylim), 3) + LABEL * 1.5 + 0.02) if ticks else 0.0,
-            data_bottom=(TICK * 1.3 + LABEL * 1.4 + 0.012) if ticks else 0.0,
+            **view.decor(),
             trace_left=TICK * CHAR * y_chars + LABEL * 1.5 + 0.025,
             trace_top=SMALL * 1.9 if other is not None else 0.0,
         )
         fig, canvas = make_figure(sizing, theme.background)
         self.fig, self.canvas = fig, canvas
         renderer = canvas.get_renderer()
-        layout = self.layout = frame_layout(sizing, n_panels=1, arrangement="single", data_aspect=rx / ry,
-                                            equal_aspect=equal, show_trace=True, decor=decor)
-        W, H = sizing.width, sizing.height
+        layout = self.layout = frame_layout(sizing, n_panels=1, arrangement="single", data_aspect=view.aspect,
+                                            equal_aspect=view.equal, show_trace=True, decor=decor)
         fg = theme.foreground
 
         # -- title and caption ---------------------------------------------------
-        title = getattr(p.scene, "title", "") or ""
-        self.title = fig.text(layout.title.x0 / W, layout.title.y1 / H, title, ha="left", va="top",
-                              fontsize=sizing.pt(TITLE), fontweight="bold", color=fg)
-        _shrink_to_width(self.title, renderer, layout.content.width)
+        self.title = add_title(fig, p, layout, sizing, renderer)
         base = layout.status.y0 + 0.3 * layout.status.height
         ll = [run.final.log_likelihood for run in runs]
         number = "8" * max(len(signed(v, DECIMALS)) for v in [*self.values, *ll])
@@ -123,23 +106,15 @@ class SweepFrameSource(FrameSource):
         span = f"K = {self.ks[0]} to {self.ks[-1]}" if len(runs) > 1 else f"K = {self.ks[0]}"
         start = f"EM fits {span}" + (f", each the {what}" if what.startswith("best") else "")
         self.start_line = FixedLine(fig, renderer, layout.status.x0, base, sizing.pt(STATUS), [(start, "word")], fg)
-        _shrink_to_width(self.start_line.texts[0], renderer, layout.status.width)
+        shrink_to_width(self.start_line.texts[0], renderer, layout.status.width)
         c = self.chosen
         end = (f"lowest {self.criterion_name}: K = {self.ks[c]} · {self.criterion_name} "
                f"{signed(self.values[c], DECIMALS)} · log-likelihood {signed(ll[c], DECIMALS)}")
         self.end_line = FixedLine(fig, renderer, layout.status.x0, base, sizing.pt(STATUS), [(end, "word")], fg)
-        _shrink_to_width(self.end_line.texts[0], renderer, layout.status.width)
+        shrink_to_width(self.end_line.texts[0], renderer, layout.status.width)
 
         # -- data panel ----------------------------------------------------------
-        slot = layout.panels[0]
-        ax = fig.add_axes(slot.axes.fraction(sizing))
-        pxlim, pylim = widen_to_aspect(xlim, ylim, slot.axes.width / slot.axes.height) if equal else (xlim, ylim)
-        reference = min(slot.axes.height, slot.axes.width, 0.7 * sizing.unit)
-        area = _style(p, "point_size", None) or point_area(sizing, len(X), reference)
-        self.panel = DataPanel(ax, X, self.kmax, pxlim, pylim, sizing, theme, sigma=self.sigma, point_size=area,
-                               point_alpha=getattr(theme, "point_alpha", 0.8),
-                               line_width=_style(p, "line_width", None), ticks=ticks, xlabel=xlabel,
-                               ylabel=ylabel)
+        self.panel = add_data_panel(fig, layout.panels[0], p, X, self.kmax, view, sizing, theme, self.sigma)
         self.mean_size = float(np.asarray(self.panel.means.get_sizes())[0])
         self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(X), 3))
 
@@ -153,16 +128,7 @@ class SweepFrameSource(FrameSource):
         note = f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means"
         if what:
             note += f"   each K: {what}"
-        y = layout.notes.y0 + 0.3 * layout.notes.height
-        self.note = fig.text(layout.notes.x0 / W, y / H, note, ha="left", va="baseline",
-                             fontsize=sizing.pt(SMALL), color=theme.muted)
-        right = f"N = {len(X)} points"
-        self.note_right = fig.text(layout.notes.x1 / W, y / H, right, ha="right", va="baseline",
-                                   fontsize=sizing.pt(SMALL), color=theme.muted)
-        free = layout.notes.width - _extent(self.note, renderer).width - sizing.px(0.03)
-        if _extent(self.note_right, renderer).width > free:
-            self.note_right.set_visible(False)
-        _shrink_to_width(self.note, renderer, layout.notes.width)
+        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, f"N = {len(X)} points")
 
         # Drawn every frame in the order a full draw paints them: the true-K line under the curves,
         # the ring and the labels over them (hidden until the end hold).
@@ -170,9 +136,7 @@ class SweepFrameSource(FrameSource):
         self.dynamic = [*self.panel.animated(), *([h.true_line] if h.true_line is not None else []),
                         *self.criterion.animated(), *[a for a in h.artists if a is not h.true_line],
                         *self.status.dynamic()]
-        for a in self.dynamic:
-            a.set_animated(True)
-        self._built = True
+        self.points = [self.panel.points]
 
     # -------------------------------------------------------------------------
     def _colours(self, step: int | None) -> np.ndarray:
@@ -239,37 +203,13 @@ class SweepFrameSource(FrameSource):
         self.end_line.set_visible(phase == "end")
         self.highlight.set_visible(phase == "end")
 
-    def _render(self, index: int, full: bool = False) -> np.ndarray:
-        if not self._built:
-            with pinned_style():
-                self._build()
-        m = self.timeline.moment(index)
-        key = m.phase
-        self._update(m)
-        if full or key != self._key:
-            self._apply_static(key)
-            for a in self.dynamic:
-                if isinstance(a, StampText):
-                    a.clear_stamps()
-        if full:
-            self._key = None
-            for a in self.dynamic:
-                a.set_animated(False)
-            try:
-                with pinned_style():
-                    self.canvas.draw()
-            finally:
-                for a in self.dynamic:
-                    a.set_animated(True)
-            return np.asarray(self.canvas.buffer_rgba())
-        if key != self._key:
-            with pinned_style():
-                self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._key = key
-        else:
-            self.canvas.restore_region(self._background)
-        with pinned_style(draw_only=True):
-            for a in self.dynamic:
-                self.fig.draw_artist(a)
-        return np.asarray(self.canvas.buffer_rgba())
+    def _moments(self, index: int):
+        return self.timeline.moment(index)
+
+    def _static_key(self, m) -> str:
+        return m.phase
+
+    def _colour_key(self, m) -> tuple:
+        """What decides the point colours of moment ``m`` (the mix in :meth:`_update`)."""
+        u = m.fraction
+        return (m.target,) if u >= 1.0 else (m.source,) if u <= 0.0 else (m.source, m.target, u)

@@ -5,8 +5,6 @@ each cache is actually used where it should be (a cache that is never hit
 would pass the equality tests trivially).
 """
 import dataclasses
-import importlib.util
-from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
@@ -14,11 +12,7 @@ import pytest
 
 from animate_em.scene.frames import FrameSource
 from animate_em.scene.timeline import Timeline
-
-TESTS = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("make_baselines", TESTS / "make_baselines.py")
-maker = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(maker)
+from scene_probe import maker
 
 
 def _count_point_draws(source):

@@ -1,7 +1,5 @@
 """Figure sizing, frame layout, text placement, limits and the NumPy point renderer."""
-import importlib.util
 from itertools import combinations
-from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
@@ -12,11 +10,8 @@ from animate_em.scene.figure import (MARGIN, Box, Decor, Sizing, StampText, fram
                                      pinned_style)
 from animate_em.scene.frames import FrameSource
 from animate_em.scene.panels import PointCloud, data_limits, mass_percent, signed, widen_to_aspect
+from scene_probe import maker
 
-TESTS = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("make_baselines", TESTS / "make_baselines.py")
-maker = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(maker)
 
 PRESETS = [(854, 480), (1280, 720), (1920, 1080), (3840, 2160)]
 

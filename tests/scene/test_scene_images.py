@@ -4,28 +4,16 @@ Regenerate with ``.venv/bin/python tests/make_baselines.py``. Text rendering
 differs between matplotlib versions, so the comparison is skipped (not failed)
 when the installed matplotlib is not the one recorded in tests/baseline/VERSION.
 """
-import importlib.util
-from pathlib import Path
-
 import matplotlib
 import numpy as np
 import pytest
 from matplotlib.testing.compare import compare_images
 from PIL import Image
 
-TESTS = Path(__file__).resolve().parents[1]
+from scene_probe import TESTS, maker
+
 BASELINE = TESTS / "baseline"
 TOLERANCE = 3.0  # RMS, 0-255 scale
-
-
-def _load_maker():
-    spec = importlib.util.spec_from_file_location("make_baselines", TESTS / "make_baselines.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-maker = _load_maker()
 
 
 def _recorded_version() -> str | None:

@@ -18,6 +18,7 @@ import pytest
 
 from animate_em.scene import FrameSource, builtin_scenes, load_scene, prepare
 from animate_em.scene.overlays import CollapseNotice, GapLabel, RankBadge, collapse_text, gap_runs, ranks
+from scene_probe import count_frames
 
 BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "scenes"
 TOLERANCE = 3.0
@@ -52,11 +53,7 @@ def test_scene_renders_tiny_with_the_frame_count_known_up_front(tiny, name):
              + max(1, round(prepared.scene.timing.hold_end * fps)))
     expected = holds + max(run.n_iter for run in prepared.runs)
     assert len(source) == expected
-    count = 0
-    for frame in source:
-        assert frame.shape == (180, 320, 4) and frame.dtype == np.uint8
-        count += 1
-    assert count == expected
+    assert count_frames(source, (180, 320, 4)) == expected
 
 
 def test_default_length_is_ten_to_twenty_seconds():

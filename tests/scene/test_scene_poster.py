@@ -1,17 +1,11 @@
 """Poster grid and still image."""
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from animate_em.scene.frames import FrameSource
 from animate_em.scene.poster import _columns, poster_image, poster_iterations, still_image
-
-TESTS = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("make_baselines", TESTS / "make_baselines.py")
-maker = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(maker)
+from scene_probe import maker
 
 
 @pytest.fixture(scope="module")

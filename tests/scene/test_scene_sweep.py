@@ -17,6 +17,7 @@ from animate_em.errors import UserError
 from animate_em.scene import FrameSource, Scene, builtin_scenes, load_scene, poster_image, prepare
 from animate_em.scene.sweep import SweepTimeline, align_consecutive, chosen_index
 from animate_em.scene.sweep_frames import SweepFrameSource
+from scene_probe import count_frames
 
 BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "scenes"
 TOLERANCE = 3.0
@@ -56,11 +57,7 @@ def test_frame_count_and_size_known_up_front(tiny):
     assert timeline.iteration_start_frames == [timeline.hold_start_frames + s * step for s in range(7)]
     source = FrameSource(tiny, copy=False)
     assert isinstance(source, SweepFrameSource) and len(source) == expected
-    count = 0
-    for frame in source:
-        assert frame.shape == (180, 320, 4) and frame.dtype == np.uint8
-        count += 1
-    assert count == expected
+    assert count_frames(source, (180, 320, 4)) == expected
 
 
 def test_default_length_is_ten_to_twenty_seconds():

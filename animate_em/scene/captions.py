@@ -1,0 +1,65 @@
+"""The words of an EM animation: phase names, the captions of the holds, the badges of finished runs."""
+from __future__ import annotations
+
+import numpy as np
+
+from animate_em.scene.panels import signed
+
+PHASE_TEXT = {"E": "E-step: reassign points", "M": "M-step: update parameters",
+              "plain": "E-step + M-step", "end": "", "start": "initial guess"}
+
+
+def start_text(runs) -> str:
+    """Caption of the start hold: "initial guess (kmeans++)" for one run."""
+    init = runs[0].settings.get("init") if len(runs) == 1 else None
+    return f"initial guess ({init})" if init else "initial guess"
+
+
+def end_text(labels, runs, traces, decimals: int) -> str:
+    """Caption of the end hold: the outcome of one run, or which of several ended highest.
+
+    ``traces`` are the plotted log-likelihoods of every run (total or per point).
+    """
+    if len(runs) > 1:
+        # A collapsed run's likelihood is unbounded, not better: it never counts as the highest.
+        finals = [t[-1] if run.collapse is None else -np.inf for t, run in zip(traces, runs)]
+        best = int(np.argmax(finals))
+        if not np.isfinite(finals[best]):
+            return "finished · every run collapsed"
+        best_text = signed(traces[best][-1], decimals)
+        collapsed = [label for label, run in zip(labels, runs) if run.collapse is not None]
+        if collapsed:
+            # "highest" would be false here: the collapsed run's likelihood is higher, and meaningless.
+            return (f"finished · {', '.join(collapsed)}: collapsed, likelihood unbounded · "
+                    f"{labels[best]}: {best_text}")
+        return f"finished · highest log-likelihood: {labels[best]} ({best_text})"
+    return f"{run_outcome(runs[0])} · log-likelihood {signed(traces[0][-1], decimals)}"
+
+
+def badge_texts(run) -> list[str]:
+    """Badge of a finished run, longest first (the first that fits is used)."""
+    n = len(run.snapshots) - 1
+    if run.collapse is not None:
+        return [f"stopped: collapse ({n} iterations)", f"collapse ({n} it.)", "collapse"]
+    if run.converged:
+        return [f"converged ✓ ({n} iteration{'s' if n != 1 else ''})", f"converged ✓ ({n} it.)",
+                f"✓ {n} it.", "✓"]
+    return [f"stopped at max_iter ({n})", f"max_iter ({n})", f"{n} it."]
+
+
+def run_outcome(run) -> str:
+    """"converged after 12 iterations" (or why the run stopped)."""
+    n = len(run.snapshots) - 1
+    if run.collapse is not None:
+        return f"stopped after {n} iterations: component {run.collapse.component + 1} collapsed"
+    if run.converged:
+        return f"converged after {n} iteration{'s' if n != 1 else ''}"
+    return f"stopped after {n} iterations (max_iter)"
+
+
+def ordinal(n: int) -> str:
+    """"5th" ("" for 1: "every iteration")."""
+    if n == 1:
+        return ""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
