@@ -32,6 +32,9 @@ def end_text(labels, runs, traces, decimals: int) -> str:
             # "highest" would be false here: the collapsed run's likelihood is higher, and meaningless.
             return (f"finished · {', '.join(collapsed)}: collapsed, likelihood unbounded · "
                     f"{labels[best]}: {best_text}")
+        if np.ptp(finals) < 0.5 * 10.0 ** -decimals:
+            # Naming one "highest" when all agree to the digits shown would invent a winner.
+            return f"finished · every run reaches {best_text}"
         return f"finished · highest log-likelihood: {labels[best]} ({best_text})"
     return f"{run_outcome(runs[0])} · log-likelihood {signed(traces[0][-1], decimals)}"
 

@@ -98,9 +98,11 @@ class GapLabel(Overlay):
         gap = y_hi - y_lo
         unit = "nats" if total else "nats per point"
         text = f"gap = {gap:.1f} {unit}" if total else f"gap = {gap:.3f} {unit}"
-        # Left of the arrow, half-way; a background box keeps it legible over the traces.
-        label = ax.annotate(text, xy=(x, 0.5 * (y_hi + y_lo)), xytext=(-sizing.pt(0.012), 0),
-                            textcoords="offset points", ha="right", va="center", fontsize=sizing.pt(SMALL),
+        # Below the lower arrow head, ending at the arrow: traces only rise, so the space under
+        # the lowest final value is empty at the right end, while a label beside the arrow
+        # covered the lower run's final marker whenever the gap is small on the axis.
+        label = ax.annotate(text, xy=(x, y_lo), xytext=(sizing.pt(0.004), -sizing.pt(0.022)),
+                            textcoords="offset points", ha="right", va="top", fontsize=sizing.pt(SMALL),
                             fontweight="bold", color=theme.foreground, zorder=6,
                             bbox=dict(boxstyle="round,pad=0.25", facecolor=theme.background,
                                       edgecolor=theme.grid, linewidth=sizing.lw(1.0)))
