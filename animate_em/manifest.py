@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import platform
-import tempfile
 import warnings
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from animate_em.errors import UserError
+from animate_em.render.atomic import write_text
 
 __all__ = ["MANIFEST_VERSION", "SUFFIX", "VersionWarning", "build_manifest", "chapters", "data_hash",
            "load", "load_manifest", "manifest_path", "prepare_from_manifest", "recorded_formats",
@@ -207,20 +207,8 @@ def manifest_path(media: str | os.PathLike) -> Path:
 
 def _write_atomic(path: Path, text: str) -> Path:
     """Write `text` under a temporary name beside `path`, then rename: never a half-written file."""
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    # The renderer's helper, not tempfile.mkstemp: mkstemp makes files only the owner can read.
+    return write_text(text, path)
 
 
 def write_manifest(manifest: dict[str, Any], path: str | os.PathLike) -> Path:

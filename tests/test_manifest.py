@@ -248,3 +248,11 @@ def test_a_sweep_scene_names_its_chapters_by_k():
     assert [m["title"] for m in marks] == ["Start", "K = 1", "K = 2", "K = 3", "Final fit"]
     frames = [m["frame"] for m in marks]
     assert frames == sorted(set(frames)) and frames[0] == 0
+
+
+def test_manifest_and_chapters_are_readable_like_the_media(rendered):
+    # A folder served to students must not hold owner-only files next to the video.
+    folder, result = rendered
+    video_mode = (folder / "em-basics.mp4").stat().st_mode & 0o777
+    assert result.manifest.stat().st_mode & 0o777 == video_mode
+    assert (folder / "em-basics.chapters.vtt").stat().st_mode & 0o777 == video_mode

@@ -20,7 +20,7 @@ import numpy as np
 
 from animate_em.errors import UserError
 
-__all__ = ["reserve_file", "reserve_dir", "sibling", "remove_quietly", "replace_dir", "write_png"]
+__all__ = ["reserve_file", "reserve_dir", "sibling", "remove_quietly", "replace_dir", "write_png", "write_text"]
 
 
 def _why(exc: OSError) -> str:
@@ -152,6 +152,28 @@ def remove_quietly(path: Path) -> None:
             path.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def write_text(text: str, path: str | os.PathLike) -> Path:
+    """Write UTF-8 text to `path` atomically, with the same permissions as any new file.
+
+    Raises
+    ------
+    UserError
+        If `path` cannot be written.
+    """
+    path = Path(path)
+    tmp, _ = reserve_file(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
+    return path
 
 
 def write_png(image: np.ndarray, path: str | os.PathLike) -> Path:
