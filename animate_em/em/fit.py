@@ -150,6 +150,10 @@ def _run_em(prepared, state: _State, *, covariance_type: str, tol: float, max_it
 
 
 def _seed_sequences(seed, n: int) -> list[np.random.SeedSequence]:
+    if not (seed is None or isinstance(seed, np.random.SeedSequence)
+            or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0)):
+        # NumPy would raise from deep inside SeedSequence; say it in the user's terms.
+        raise UserError(f"seed must be a non-negative integer, got {seed!r}")
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     return root.spawn(n)
 

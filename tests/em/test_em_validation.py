@@ -56,3 +56,10 @@ def test_select_k_validates_too():
         select_k(X, [])
     with pytest.raises(UserError):
         select_k(X, [1, 2], covariance_types=("full", "nope"))
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_a_seed_that_is_not_a_non_negative_integer_is_a_user_error(seed):
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    with pytest.raises(UserError, match="seed must be a non-negative integer"):
+        fit(X, 2, seed=seed)
