@@ -90,7 +90,8 @@ MODEL_KEYS = (
         "`random_from_data` (random data points as means)", choices=INITS),
     Key("seed", "int", 0, "Seed of the initialisation", minimum=0),
     Key("n_init", "int", 1, "Initialisations tried; the best final log-likelihood is shown", minimum=1, maximum=100),
-    Key("tol", "float", 1e-3, "Stop when the per-sample mean log-likelihood changes by less than this", above=0.0),
+    Key("tol", "float", 1e-3, "Stop when the per-sample mean log-likelihood changes by less than this; "
+        "0 runs exactly `max_iter` iterations", minimum=0.0),
     Key("max_iter", "int", 100, "Most EM iterations", minimum=1, maximum=10000),
     Key("reg_covar", "float", 1e-6, "Added to covariance diagonals to keep them invertible", minimum=0.0),
 )

@@ -94,7 +94,7 @@ def test_relative_data_file_is_relative_to_the_scene_file(tmp_path):
     ("[model]\nkk = 3", "[model] unknown key 'kk'"),
     ("[model]\ninit = \"magic\"", "[model] init must be one of"),
     ("[model]\ncovariance_type = \"round\"", "[model] covariance_type must be one of"),
-    ("[model]\ntol = 0", "[model] tol must be > 0, got 0"),
+    ("[model]\ntol = -1e-3", "[model] tol must be >= 0, got -0.001"),
     ("[model]\nreg_covar = -1.0", "[model] reg_covar must be >= 0, got -1.0"),
     ("[model]\nmax_iter = 0", "[model] max_iter must be >= 1"),
     ("[data]\nsource = 3", "[data] source must be a string, got 3"),
@@ -174,7 +174,7 @@ def test_model_override_wins_over_run_overrides():
 
 
 @pytest.mark.parametrize("overrides, expected", [
-    ({"k": 0}, "option --k must be >= 1, got 0"),
+    ({"k": 0}, "option -k must be >= 1, got 0"),
     ({"max_iter": -3}, "option --max-iter must be >= 1, got -3"),
     ({"theme": "blue"}, "option --theme must be one of"),
     ({"tol": "small"}, "option --tol must be a number"),
