@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -129,6 +130,12 @@ def as_prepared(scene_or_run, *, data=None, overrides: dict | None = None) -> Pr
     return prepare(scene)
 
 
+def safe_name(name: str) -> str:
+    """A scene name usable as a file stem: no folders, no hidden files (``../x`` -> ``x``)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(str(name)).name).lstrip(".")
+    return cleaned or "animation"
+
+
 def output_paths(name: str, formats: Sequence[str], *, path=None, output_dir="output") -> dict[str, Path]:
     """Where each format goes: ``output/<name>.<ext>`` (PNG sequences: ``output/<name>_frames/``).
 
@@ -147,8 +154,12 @@ def output_paths(name: str, formats: Sequence[str], *, path=None, output_dir="ou
 
 def resolve_formats(formats: Iterable[str] | str | None, path=None) -> tuple[str, ...]:
     """Normalise the requested formats (``all`` expands; default from `path` or MP4)."""
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    if suffix == ".png":
+        raise UserError(f"{path}: a .png path is one picture; use --still or --poster for it, "
+                        "or a folder with --format png for the frame sequence")
     if formats is None or formats == () or formats == []:
-        if path is not None and Path(path).suffix:
+        if suffix:
             return (infer_format(path),)
         return ("mp4",)
     if isinstance(formats, str):
@@ -161,6 +172,9 @@ def resolve_formats(formats: Iterable[str] | str | None, path=None) -> tuple[str
                 raise UserError(f"unknown format {one!r}; choose from {', '.join(FORMATS)} or all")
             if one not in out:
                 out.append(one)
+    if suffix and len(out) == 1 and infer_format(path) != out[0]:
+        raise UserError(f"{path} is not a {out[0].upper()} file name; give -o a .{out[0]} name, "
+                        "or a folder")
     return tuple(out)
 
 
@@ -186,7 +200,7 @@ def _target(fmt: str, path: Path, prepared: Prepared) -> Target:
 def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir="output",
            still: bool = False, poster: bool = False, overrides: dict | None = None,
            on_frame: Callable[[int, int], None] | None = None, manifest: bool = True,
-           **scene_overrides) -> RenderResult:
+           on_start: Callable[[int], None] | None = None, **scene_overrides) -> RenderResult:
     """Render a scene or a fitted run to MP4 / GIF / WebM / PNG sequence, plus stills.
 
     Parameters
@@ -209,6 +223,10 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
         Scene overrides such as ``quality="l"``, ``theme="dark"``, ``seed=3``.
     on_frame : callable(done, total), optional
         Progress callback after every frame.
+    on_start : callable(total), optional
+        Called once every output is known to be writable, just before the
+        first frame is drawn (so nothing is announced for a render that
+        cannot be written).
     manifest : bool, default True
         Once the media are complete, write ``<name>.manifest.json`` beside
         them (and ``<name>.chapters.vtt`` for MP4/WebM): everything needed to
@@ -219,18 +237,34 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
     RenderResult
     """
     prepared = as_prepared(scene_or_run, data=data, overrides={**(overrides or {}), **scene_overrides})
-    name = prepared.scene.name or "animation"
+    name = safe_name(prepared.scene.name or "animation")
     fmts = resolve_formats(formats, path)
     targets = output_paths(name, fmts, path=path, output_dir=output_dir)
-    stills = output_paths(name, ("mp4",), path=None, output_dir=Path(targets[fmts[0]]).parent)
-    folder = stills["mp4"].parent
+    folder = Path(targets[fmts[0]]).parent
+    extra = [folder / f"{name}.png"] * still + [folder / f"{name}_poster.png"] * poster
+    if manifest:
+        from animate_em import manifest as manifests
+
+        extra.append(manifests.manifest_path(targets[fmts[0]]))
+    # The video writers probe their own paths; these are written after the frames,
+    # so check them first rather than fail with the videos already in place.
+    for later in extra:
+        if later.is_dir():
+            raise UserError(f"cannot write {later}: it is a folder")
     started = time.perf_counter()
     source = FrameSource(prepared, copy=False)
     total = len(source)
+
+    def frames():
+        # write_many opens (and so probes) every target before asking for a frame.
+        if on_start is not None:
+            on_start(total)
+        yield from source
+
     # Every iteration starts on a keyframe, so a presenter can scrub to it.
     keyframes = sorted({0, *prepared.timeline.iteration_start_frames})
     written = write_many(
-        source, [_target(fmt, p, prepared) for fmt, p in targets.items()], fps=prepared.fps,
+        frames(), [_target(fmt, p, prepared) for fmt, p in targets.items()], fps=prepared.fps,
         size=(prepared.width, prepared.height), keyframe_interval=keyframes,
         on_frame=None if on_frame is None else (lambda n: on_frame(n, total)))
     paths = list(written)
@@ -258,18 +292,30 @@ def _write_manifest(result: RenderResult) -> None:
     result.manifest = manifests.write_manifest(record, target)
 
 
-def write_stills(scene_or_run=None, *, data=None, output_dir="output", still=True, poster=True,
+def write_stills(scene_or_run=None, path=None, *, data=None, output_dir="output", still=True, poster=True,
                  overrides: dict | None = None) -> list[Path]:
-    """Only the pictures: last frame and/or poster grid, no video."""
+    """Only the pictures: last frame and/or poster grid, no video.
+
+    `path` (a ``.png`` name) is the picture's file; with both pictures the
+    poster goes beside it as ``<stem>_poster.png``. Default:
+    ``<output_dir>/<name>.png`` and ``<output_dir>/<name>_poster.png``.
+    """
     prepared = as_prepared(scene_or_run, data=data, overrides=overrides)
-    name = prepared.scene.name or "animation"
-    folder = Path(output_dir)
+    if path is not None:
+        path = Path(path)
+        if path.suffix.lower() != ".png":
+            raise UserError(f"{path}: pictures are PNG files; give a .png name or a folder")
+        still_path = path
+        poster_path = path if not still else path.with_name(f"{path.stem}_poster.png")
+    else:
+        name = safe_name(prepared.scene.name or "animation")
+        still_path, poster_path = Path(output_dir) / f"{name}.png", Path(output_dir) / f"{name}_poster.png"
     paths = []
     if still:
         source = FrameSource(prepared)
-        paths.append(write_png(source.frame(len(source) - 1)[..., :3], folder / f"{name}.png"))
+        paths.append(write_png(source.frame(len(source) - 1)[..., :3], still_path))
     if poster:
-        paths.append(write_png(poster_image(prepared)[..., :3], folder / f"{name}_poster.png"))
+        paths.append(write_png(poster_image(prepared)[..., :3], poster_path))
     return paths
 
 

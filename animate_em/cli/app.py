@@ -135,7 +135,9 @@ def _describe_data(data: datasets.Dataset) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:.4g}"
+    # Six significant digits: data far from the origin (e.g. 1e8 + small clusters)
+    # still shows where the components differ.
+    return f"{value:.6g}"
 
 
 def _vector(values) -> str:

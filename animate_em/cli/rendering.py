@@ -1,6 +1,7 @@
 """`animate-em render` and `animate-em scenes`: animations from the command line."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,11 +22,14 @@ class _Progress:
 
     def __init__(self, total: int, enabled: bool):
         self.bar = None
-        if enabled and sys.stderr.isatty():
-            self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr,
+        self.total, self.enabled = total, enabled and sys.stderr.isatty()
+        self.done = 0
+
+    def start(self) -> None:
+        if self.enabled and self.bar is None:
+            self.bar = click.progressbar(length=self.total, label="rendering", file=sys.stderr,
                                          show_eta=True, show_percent=True)
             self.bar.__enter__()
-        self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is not None:
@@ -77,7 +81,7 @@ class _Progress:
 @click.option("--from-manifest", "from_manifest", type=click.Path(dir_okay=False), default=None,
               metavar="FILE", help="Re-render exactly what a <name>.manifest.json records (same scene, "
               "data and frames); only -o, --format, --still, --poster and --quiet combine with it.")
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", is_flag=True, help="Print only the paths written (stdout) and errors.")
 def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, init, seed, max_iter,
            tol, theme, still, poster, from_manifest, quiet):
     """Render SCENE (a built-in scene name or a TOML file) as an animation.
@@ -97,23 +101,30 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, 
         prepared, formats = _from_manifest(from_manifest, scene, overrides, formats, output, quiet)
     else:
         prepared = as_prepared(scene, overrides=overrides)
-    # -o with an extension names the file; without one it is the output folder.
-    out_file = Path(output) if output and Path(output).suffix else None
+    # -o with an extension names the file; without one (or with a trailing slash) a folder.
+    is_file = bool(output) and bool(Path(output).suffix) and not output.endswith(("/", os.sep))
+    out_file = Path(output) if is_file else None
     out_dir = out_file.parent if out_file else Path(output or "output")
+    if out_file is not None and out_file.suffix.lower() == ".png" and not formats:
+        still = still or not poster     # -o pic.png alone asks for the picture
     if (still or poster) and not formats:
         # Like Manim's -s: pictures only, no video, when no format is asked for.
-        paths = write_stills(prepared, output_dir=out_dir, still=still, poster=poster)
+        paths = write_stills(prepared, out_file, output_dir=out_dir, still=still, poster=poster)
     else:
-        n = len(prepared.timeline)
-        if not quiet:
-            run = prepared.runs[0]
-            click.echo(f"{prepared.scene.name}: {len(prepared.runs)} run(s), {run.n_iter} iterations, "
-                       f"{n} frames at {prepared.fps} fps ({n / prepared.fps:.1f} s), "
-                       f"{prepared.width}x{prepared.height}", err=True)
-        progress = _Progress(n, enabled=not quiet)
+        progress = _Progress(len(prepared.timeline), enabled=not quiet)
+
+        def announce(n):
+            # Only once every output is known to be writable: an error stays the one line printed.
+            if not quiet:
+                run = prepared.runs[0]
+                click.echo(f"{prepared.scene.name}: {len(prepared.runs)} run(s), {run.n_iter} iterations, "
+                           f"{n} frames at {prepared.fps} fps ({n / prepared.fps:.1f} s), "
+                           f"{prepared.width}x{prepared.height}", err=True)
+            progress.start()
+
         try:
             result = render_animation(prepared, out_file, formats=formats or None, output_dir=out_dir,
-                                      still=still, poster=poster, on_frame=progress)
+                                      still=still, poster=poster, on_frame=progress, on_start=announce)
         finally:
             progress.close()
         paths = result.paths

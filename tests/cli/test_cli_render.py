@@ -92,7 +92,9 @@ def test_unwritable_output_is_one_line_and_leaves_nothing(runner, tmp_path):
     blocker.write_text("")
     result = runner.invoke(main, ["render", *QUICK, "-o", str(blocker / "x.mp4")])
     assert result.exit_code == 2
-    assert "cannot write" in result.stderr
+    # Nothing is announced for a render that cannot be written: the error is the only line.
+    assert result.stderr.strip().splitlines() == [f"Error: cannot write {blocker / 'x.mp4'}: "
+                                                  f"{blocker} is a file, not a folder"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
@@ -104,3 +106,55 @@ def test_scenes_lists_every_builtin_scene_with_a_description(runner):
     lines = result.stdout.strip().splitlines()
     assert [line.split()[0] for line in lines] == sorted(builtin_scenes())
     assert all(len(line.split(None, 1)) == 2 for line in lines)
+
+
+def test_another_data_source_is_drawn_whole(runner, tmp_path):
+    # The default scene asks for 500 points of its own data; --data must not inherit that.
+    from animate_em import datasets
+
+    result = runner.invoke(main, ["render", *QUICK, "--data", "faithful", "-k", "2", "--still", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    from animate_em.animation import as_prepared
+
+    prepared = as_prepared("em-basics", overrides={"data": "blobs", "k": 3, "max_iter": 2})
+    assert prepared.X.shape == datasets.get("blobs").X.shape
+
+
+def test_a_file_name_that_contradicts_the_format_is_refused(runner, tmp_path):
+    result = runner.invoke(main, ["render", *QUICK, "-o", str(tmp_path / "x.mp4"), "--format", "gif"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"Error: {tmp_path / 'x.mp4'} is not a GIF file name; "
+                                                  "give -o a .gif name, or a folder"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_png_name_gets_the_picture(runner, tmp_path):
+    for args, name in ((["--still"], "pic.png"), (["--poster"], "post.png"), ([], "last.png")):
+        result = runner.invoke(main, ["render", *QUICK, *args, "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.split() == [str(tmp_path / name)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last.png", "pic.png", "post.png"]
+
+
+def test_an_output_that_fails_after_the_frames_is_caught_before_them(runner, tmp_path):
+    (tmp_path / "em-basics.manifest.json").mkdir()
+    result = runner.invoke(main, ["render", *QUICK, "--format", "all", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "it is a folder" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["em-basics.manifest.json"]
+
+
+def test_a_scene_name_cannot_write_outside_the_output_folder(runner, tmp_path):
+    scene = tmp_path / "sneaky.toml"
+    scene.write_text('name = "../../escape"\n[data]\nsource = "blobs"\n[model]\nk = 3\n')
+    out = tmp_path / "a" / "b"
+    result = runner.invoke(main, ["render", str(scene), *QUICK, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == [str(out / "escape.mp4")]
+
+
+def test_tol_zero_runs_exactly_max_iter(runner, tmp_path):
+    from animate_em.animation import as_prepared
+
+    prepared = as_prepared("em-basics", overrides={"tol": 0, "max_iter": 7})
+    assert prepared.runs[0].n_iter == 7
