@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,6 +22,9 @@ from animate_em.errors import UserError
 # file may contain stray spaces, so the rarer delimiters are tried first.
 _DELIMITERS = (("\t", "tsv"), (";", "semicolon"), (",", "csv"))
 _SNIFF_LINES = 20
+# A value like "1,5" in a semicolon file is a decimal comma, not a word; it
+# gets its own hint instead of a bare "non-numeric value".
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def load_data(path, columns: Sequence[str | int] | None = None):
@@ -34,7 +38,8 @@ def load_data(path, columns: Sequence[str | int] | None = None):
         header row. Blank lines and lines starting with ``#`` are skipped.
     columns : sequence of str or int, optional
         Columns to keep, by header name or 0-based index, in the order
-        given. Default: all columns.
+        given. Only these must be numeric, so a text column (labels, ids)
+        can be skipped. Default: all columns.
 
     Returns
     -------
@@ -49,21 +54,27 @@ def load_data(path, columns: Sequence[str | int] | None = None):
     Raises
     ------
     UserError
-        If the file is missing or unreadable, empty, has non-numeric, NaN
-        or infinite values, ragged rows, fewer than 2 rows, or if a
-        requested column does not exist.
+        If the file is missing or unreadable, empty, has ragged rows, fewer
+        than 2 rows, non-numeric (including ``1_0`` or decimal commas), NaN
+        or infinite values in a kept column, or if a requested column does
+        not exist.
     """
     path = os.fspath(path)
     raw = _read_bytes(path)
     if path.lower().endswith(".npy"):
         values, names, fmt, header, rows = _parse_npy(raw, path)
+        keep = _select_columns(names, columns, path)
+        values = values[:, keep]
     else:
-        values, names, fmt, header, rows = _parse_text(raw, path)
-    _check_finite(values, names, rows, path)
+        table, names, fmt, header, rows = _parse_text(raw, path)
+        # Only the selected columns have to be numeric: a file may carry a
+        # text column (labels, ids) that the user skips with ``columns``.
+        keep = _select_columns(names, columns, path)
+        values = _to_matrix(table, names, keep, rows, path)
+    _check_finite(values, names, keep, rows, path)
     if values.shape[0] < 2:
         raise UserError(f"{path}: need at least 2 data rows, found {values.shape[0]}")
-    keep = _select_columns(names, columns, path)
-    X = np.ascontiguousarray(values[:, keep], dtype=float)
+    X = np.ascontiguousarray(values, dtype=float)
     meta = {
         "path": path,
         "columns": [names[j] for j in keep],
@@ -126,6 +137,7 @@ def _parse_npy(raw: bytes, path: str):
 # --- delimited text -----------------------------------------------------------
 
 def _parse_text(raw: bytes, path: str):
+    """Split a text file into a rectangular table of field strings."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -144,8 +156,10 @@ def _parse_text(raw: bytes, path: str):
     rows = [(number, _split(line, delimiter)) for number, line in lines]
 
     first_number, first = rows[0]
-    parsed_first = [_to_float(field) for field in first]
-    header = all(value is None for value in parsed_first)
+    # A row of decimal-comma numbers is data with a bad separator, not names.
+    header = all(
+        _to_float(field) is None and not _DECIMAL_COMMA.fullmatch(field) for field in first
+    )
     if header:
         names = [field or f"x{j}" for j, field in enumerate(first)]
         rows = rows[1:]
@@ -155,23 +169,68 @@ def _parse_text(raw: bytes, path: str):
         raise UserError(f"{path} has a header but no data rows")
 
     n_columns = len(names)
-    values = np.empty((len(rows), n_columns))
-    for i, (number, fields) in enumerate(rows):
+    for number, fields in rows:
         if len(fields) != n_columns:
-            expected = "the header has" if header else f"line {first_number} has"
+            like = "the header" if header else f"line {first_number}"
             raise UserError(
-                f"{path}: line {number} has {len(fields)} values but {expected} "
-                f"{n_columns} (ragged rows)"
+                f"{path}: line {number} has {_count(len(fields), 'value')}, expected "
+                f"{n_columns} as in {like} (ragged rows)"
             )
-        for j, field in enumerate(fields):
-            value = _to_float(field)
+    table = [fields for _, fields in rows]
+    return table, names, fmt, header, [f"line {number}" for number, _ in rows]
+
+
+def _to_matrix(table, names, keep, rows, path) -> np.ndarray:
+    """The kept columns of ``table`` as floats; the first bad cell is an error."""
+    values = np.empty((len(table), len(keep)))
+    for i, fields in enumerate(table):
+        for out, j in enumerate(keep):
+            value = _to_float(fields[j])
             if value is None:
-                what = "missing value" if field == "" else f"non-numeric value {field!r}"
-                raise UserError(
-                    f"{path}: {what} in line {number}, column {_column_label(names, j)}"
-                )
-            values[i, j] = value
-    return values, names, fmt, header, [f"line {number}" for number, _ in rows]
+                raise UserError(_bad_cell(table, names, keep, rows, path, i, j))
+            values[i, out] = value
+    return values
+
+
+def _bad_cell(table, names, keep, rows, path, i, j) -> str:
+    field = table[i][j]
+    where = f"in {rows[i]}, column {_column_label(names, j)}"
+    if field == "":
+        return f"{path}: missing value {where}"
+    message = f"{path}: non-numeric value {field!r} {where}"
+    if _DECIMAL_COMMA.fullmatch(field):
+        return message + "; decimal commas are not supported; use '.' as decimal separator"
+    if not _is_text_column(table, j):
+        # A stray word in a number column: point at the cell, nothing more.
+        return message
+    text = [k for k in keep if _is_text_column(table, k)]
+    if len(text) == 1:
+        message += ", a text column"
+    else:
+        labels = ", ".join(_column_label(names, k) for k in text)
+        message += f"; columns {labels} are text"
+    numeric = [
+        k for k in range(len(names))
+        if all(_to_float(fields[k]) is not None for fields in table)
+    ]
+    if not numeric:
+        return message + "; the file has no numeric column"
+    # Name columns the way --columns accepts them: header names when they are
+    # safe to write in a comma-separated list, 0-based indices otherwise.
+    by_name = all(names[k] != f"x{k}" and "," not in names[k] for k in numeric)
+    example = ",".join(names[k] if by_name else str(k) for k in numeric)
+    return message + f"; choose numeric columns with --columns, e.g. --columns {example}"
+
+
+def _is_text_column(table, j: int) -> bool:
+    """Whether most filled cells of column ``j`` are not numbers."""
+    filled = [fields[j] for fields in table if fields[j] != ""]
+    words = sum(_to_float(field) is None for field in filled)
+    return 2 * words > len(filled)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _sniff(sample: list[str]) -> tuple[str | None, str]:
@@ -180,11 +239,16 @@ def _sniff(sample: list[str]) -> tuple[str | None, str]:
         counts = {line.count(delimiter) for line in sample}
         if len(counts) == 1 and counts.pop() > 0:
             return delimiter, fmt
-    # A delimiter present on every line but with a varying count is still the
-    # delimiter; the ragged-row check then names the offending line.
-    for delimiter, fmt in _DELIMITERS:
-        if all(delimiter in line for line in sample):
-            return delimiter, fmt
+    widths = {len(line.split()) for line in sample}
+    if len(widths) == 1 and widths.pop() > 1:
+        return None, "whitespace"
+    # Ragged rows: the delimiter on most lines is still the delimiter (a short
+    # row may have none at all); the ragged-row check then names the line.
+    # Falling back to whitespace here would read "1,2" as one non-number.
+    present = [sum(delimiter in line for line in sample) for delimiter, _ in _DELIMITERS]
+    best = max(range(len(present)), key=lambda k: (present[k], -k))
+    if present[best] > 0:
+        return _DELIMITERS[best]
     return None, "whitespace"
 
 
@@ -196,6 +260,10 @@ def _split(line: str, delimiter: str | None) -> list[str]:
 
 
 def _to_float(field: str) -> float | None:
+    # float() alone is too lenient: it reads "1_0" as 10 and accepts
+    # non-ASCII digits such as "\u0661"; a data file should say what it means.
+    if "_" in field or not field.isascii():
+        return None
     try:
         return float(field)
     except ValueError:
@@ -209,7 +277,9 @@ def _column_label(names: list[str], j: int) -> str:
 
 # --- checks -----------------------------------------------------------------
 
-def _check_finite(values: np.ndarray, names: list[str], rows: list[str], path: str) -> None:
+def _check_finite(
+    values: np.ndarray, names: list[str], keep: list[int], rows: list[str], path: str
+) -> None:
     bad = ~np.isfinite(values)
     if not bad.any():
         return
@@ -222,7 +292,7 @@ def _check_finite(values: np.ndarray, names: list[str], rows: list[str], path: s
     )
     raise UserError(
         f"{path}: {kinds} value{'s' if bad.sum() > 1 else ''}, first in "
-        f"{rows[i]}, column {_column_label(names, j)}; remove or fill them first"
+        f"{rows[i]}, column {_column_label(names, keep[j])}; remove or fill them first"
     )
 
 

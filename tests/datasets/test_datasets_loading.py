@@ -211,3 +211,85 @@ def test_corrupt_npy_and_binary_text(tmp_path):
     path = tmp_path / "blob.csv"
     path.write_bytes(bytes(range(128, 256)))
     assert "UTF-8" in _error(path)
+
+
+# --- text columns, misleading CSV errors (review fixes) ----------------------
+
+IRIS = (
+    "sl,sw,pl,pw,species\n"
+    "5.1,3.5,1.4,0.2,setosa\n"
+    "4.9,3.0,1.4,0.2,setosa\n"
+    "7.0,3.2,4.7,1.4,versicolor\n"
+    "6.4,3.2,4.5,1.5,versicolor\n"
+)
+
+
+@pytest.mark.parametrize("columns", [["pl", "pw"], [2, 3], ["2", "3"]])
+def test_columns_skip_a_text_column(tmp_path, columns):
+    X, meta = load_data(_write(tmp_path, "iris.csv", IRIS), columns=columns)
+    np.testing.assert_array_equal(X, [[1.4, 0.2], [1.4, 0.2], [4.7, 1.4], [4.5, 1.5]])
+    assert meta["columns"] == ["pl", "pw"]
+    # Selecting the text column itself is still an error, naming that column.
+    message = _error(tmp_path / "iris.csv", columns=["pl", "species"])
+    assert "non-numeric value 'setosa'" in message and "column 5 ('species')" in message
+
+
+def test_open_data_skips_a_text_column_like_the_cli(tmp_path):
+    from animate_em.datasets import open_data
+
+    data = open_data(str(_write(tmp_path, "iris.csv", IRIS)), columns=["sw", "pl"])
+    assert data.columns == ("sw", "pl") and data.X.shape == (4, 2)
+    np.testing.assert_array_equal(data.X[:, 0], [3.5, 3.0, 3.2, 3.2])
+
+
+def test_nan_in_a_skipped_column_does_not_matter(tmp_path):
+    path = _write(tmp_path, "n.csv", "a,b,c\n1,nan,2\n3,4,5\n6,7,8\n")
+    X, _ = load_data(path, columns=["c", "a"])
+    np.testing.assert_array_equal(X, [[2, 1], [5, 3], [8, 6]])
+    message = _error(path, columns=["b"])
+    assert "1 NaN" in message and "column 2 ('b')" in message
+
+
+def test_text_column_without_columns_suggests_columns(tmp_path):
+    message = _error(_write(tmp_path, "iris.csv", IRIS))
+    assert "'species'" in message and "'setosa'" in message and "line 2" in message
+    assert "--columns sl,sw,pl,pw" in message
+    # A stray word in a number column is a typo, not a column to skip: no hint.
+    message = _error(_write(tmp_path, "s.csv", "a,b\n1,2\n3,x\n5,6\n7,8\n"))
+    assert "non-numeric value 'x'" in message and "--columns" not in message
+
+
+def test_text_column_in_headerless_file_suggests_indices(tmp_path):
+    message = _error(_write(tmp_path, "t.csv", "1,2,a\n3,4,b\n5,6,c\n"))
+    assert "column 3" in message and "--columns 0,1" in message
+
+
+@pytest.mark.parametrize(
+    "text, line, got, expected",
+    [("x,y\n1,2\n3\n4,5\n", 3, "1 value,", 2),
+     ("x,y\n1,2\n3,4,5\n6,7\n", 3, "3 values", 2),
+     ("1;2\n3\n4;5\n", 2, "1 value,", 2)],
+)
+def test_ragged_row_is_reported_as_ragged_not_as_a_bad_value(tmp_path, text, line, got, expected):
+    message = _error(_write(tmp_path, "r.csv", text))
+    assert f"line {line} has {got}" in message and f"expected {expected}" in message
+    assert "ragged" in message and "non-numeric" not in message
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [("x;y\n1,5;2\n3;4\n5;7\n", 2), ("1,5;2,5\n3,5;4,5\n", 1), ('"1,5","2"\n"3","4"\n', 1)],
+)
+def test_decimal_commas_are_refused_with_a_hint(tmp_path, text, line):
+    message = _error(_write(tmp_path, "d.csv", text))
+    assert "'1,5'" in message and f"line {line}," in message
+    assert "decimal commas are not supported" in message and "'.'" in message
+    # ... but only for values that look like decimal-comma numbers.
+    message = _error(_write(tmp_path, "w.csv", "x;y\n1;2\n3;a,b\n5;7\n6;8\n"))
+    assert "'a,b'" in message and "decimal comma" not in message
+
+
+@pytest.mark.parametrize("bad", ["1_0", "1_000.5", "\u0661", "\uff13"])
+def test_numbers_float_accepts_but_a_data_file_should_not(tmp_path, bad):
+    message = _error(_write(tmp_path, "u.csv", f"x,y\n{bad},2\n3,4\n5,7\n6,8\n"))
+    assert f"non-numeric value {bad!r}" in message and "line 2" in message
