@@ -240,3 +240,39 @@ def test_cli_writes_the_deck_and_prints_its_path(tmp_path):
     assert len(prs.slides) == 1 and len(_movie_pics(prs.slides[0])) == 1
     assert not out.with_suffix(".tex").exists()
     assert (out.parent / "deck_media" / "em-basics.manifest.json").exists()
+
+
+def test_bad_data_in_a_later_scene_fails_before_anything_is_rendered(tmp_path, monkeypatch):
+    import animate_em.animation as animation
+
+    (tmp_path / "nan.csv").write_text("x,y\n1,2\nnan,3\n4,5\n")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[data]\nsource = "nan.csv"\n')
+    drawn = []
+    monkeypatch.setattr(animation, "write_many", lambda *a, **k: drawn.append(a) or [])
+    result = CliRunner().invoke(main, ["slides", "em-basics", str(bad), "-o", str(tmp_path / "out" / "d.pptx")])
+    _one_line_error(result, "NaN")                 # no "[1/2] rendering" line before it
+    assert drawn == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "nan.csv"]
+
+
+def test_too_many_components_in_a_later_scene_fail_before_rendering(tmp_path, monkeypatch):
+    import animate_em.animation as animation
+
+    bad = tmp_path / "impossible.toml"
+    bad.write_text('[data]\nsource = "blobs"\nn_samples = 5\n[model]\nk = 9\n')
+    drawn = []
+    monkeypatch.setattr(animation, "write_many", lambda *a, **k: drawn.append(a) or [])
+    with pytest.raises(UserError, match="k=9"):
+        build_deck(["em-basics", str(bad)], tmp_path / "d.pptx", overrides=TINY, beamer=True)
+    assert drawn == [] and sorted(p.name for p in tmp_path.iterdir()) == ["impossible.toml"]
+
+
+@pytest.mark.parametrize("blocker", ["d_media/em-basics.mp4", "d_media/em-basics.manifest.json", "d.tex"])
+def test_a_folder_where_a_deck_file_goes_fails_before_rendering(tmp_path, blocker):
+    (tmp_path / blocker).mkdir(parents=True)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    result = CliRunner().invoke(main, ["slides", "em-basics", "--beamer", "-o", str(tmp_path / "d.pptx"),
+                                       "--max-iter", "2", "--frames-per-iteration", "1", "--fps", "5"])
+    _one_line_error(result, "it is a folder")
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before

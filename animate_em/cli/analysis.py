@@ -229,6 +229,15 @@ def select(data, k_min, k_max, covariances, init, n_init, seed, columns, as_json
         raise UserError(f"--k-min {k_min} is larger than --k-max {k_max}")
     types = COVARIANCE_TYPES if "all" in covariances else tuple(dict.fromkeys(covariances))
     dataset = _open(data, columns)
+    if k_max > 1:
+        from animate_em.em.checks import check_data
+        from animate_em.em.selection import count_distinct
+
+        # Up front: otherwise every smaller k is fitted (seconds) before k_max fails.
+        distinct = count_distinct(check_data(dataset.X))
+        if k_max > distinct:
+            raise UserError(f"--k-max {k_max} is more than the {distinct} distinct data points of "
+                            f"{dataset.name}: use --k-max {distinct} or less")
     selection = select_k(dataset.X, range(k_min, k_max + 1), covariance_types=types,
                          n_init=n_init, init=init, seed=seed)
     settings = {"k_min": k_min, "k_max": k_max, "covariance_types": list(types),

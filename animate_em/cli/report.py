@@ -10,23 +10,28 @@ from animate_em.cli.app import COVARIANCE_TYPES, INITS, main
 
 
 class _Stages:
-    """Progress on stderr: a bar on a terminal, one line per stage otherwise."""
+    """Progress on stderr: a bar on a terminal, one line per stage otherwise.
+
+    Nothing is shown until the first stage is announced, which build_report
+    does only after every input has been validated: a user error stays the
+    only line on stderr.
+    """
 
     def __init__(self, stages, quiet: bool):
         self.quiet = quiet
         self.tty = sys.stderr.isatty()
         self.stages = list(stages)
         self.bar = None
-        if not quiet and self.tty:
-            self.bar = click.progressbar(length=len(self.stages), label="report", file=sys.stderr,
-                                         show_eta=False, item_show_func=lambda s: s)
-            self.bar.__enter__()
         self.seen: list = []
 
     def __call__(self, stage: str) -> None:
         if self.quiet or stage in self.seen:
             return
         self.seen.append(stage)
+        if self.tty and self.bar is None:
+            self.bar = click.progressbar(length=len(self.stages), label="report", file=sys.stderr,
+                                         show_eta=False, item_show_func=lambda s: s)
+            self.bar.__enter__()
         if self.bar is not None:
             self.bar.current_item = stage
             self.bar.update(1 if len(self.seen) > 1 else 0, stage)

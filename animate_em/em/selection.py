@@ -1,7 +1,10 @@
 """Model selection: fit every (k, covariance type) and compare BIC and AIC."""
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from animate_em.errors import UserError
 
@@ -46,6 +49,39 @@ def _lowest(table: list, key: str) -> tuple:
     return row["k"], row["covariance_type"]
 
 
+def count_distinct(X) -> int:
+    """Number of distinct rows of X: the most components any fit to X can have.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    int
+    """
+    X = np.asarray(X, dtype=float)
+    return int(len(np.unique(X, axis=0))) if X.ndim == 2 and len(X) else 0
+
+
+def _check_ks(X: np.ndarray, ks) -> list:
+    """Every k as int, or a UserError naming the largest k the data allow, before any fit runs."""
+    out = []
+    for k in ks:
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+            raise UserError(f"the number of components k must be an integer, got {k!r}")
+        if k < 1:
+            raise UserError(f"the number of components k must be at least 1, got {int(k)}")
+        out.append(int(k))
+    largest = max(out)
+    if largest > 1:
+        distinct = count_distinct(X)
+        if largest > distinct:
+            raise UserError(f"k={largest} components need at least {largest} distinct data points, the data "
+                            f"have {distinct}: choose k <= {distinct}")
+    return out
+
+
 def select_k(X, ks, *, covariance_types=("full",), n_init: int = 1, init: str = "kmeans++",
              seed=None, **fit_kwargs) -> Selection:
     """Fit a mixture for every k in ``ks`` and covariance type; pick by BIC.
@@ -62,6 +98,12 @@ def select_k(X, ks, *, covariance_types=("full",), n_init: int = 1, init: str = 
     Returns
     -------
     Selection
+
+    Raises
+    ------
+    UserError
+        Bad data, no k, a k that is not a positive integer, or a k above
+        the number of distinct points (checked before anything is fitted).
     """
     ks = list(ks)
     if not ks:
@@ -72,6 +114,8 @@ def select_k(X, ks, *, covariance_types=("full",), n_init: int = 1, init: str = 
     if not covariance_types:
         raise UserError("select_k needs at least one covariance type")
     X = checks.check_data(X)
+    # Fail before the first fit: a too-large k would otherwise surface only after all smaller ones ran.
+    ks = _check_ks(X, ks)
     table, runs = [], {}
     for covariance_type in covariance_types:
         for k in ks:

@@ -115,27 +115,96 @@ def _write_gif(inputs: Inputs, path: Path, gif_width: int, on_frame) -> Path:
                       on_frame=None if on_frame is None else (lambda n: on_frame(n, total)))[0]
 
 
-def _workspace(folder: Path) -> Path:
-    """A temporary folder beside ``folder`` (same file system, so files move in atomically)."""
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"cannot write the report to {folder}: it is a file, not a folder")
+def output_names(gif: bool = True) -> list[str]:
+    """Every file name a report writes into its folder."""
+    names = [f"{name}.{ext}" for name in FIGURES for ext in ("png", "svg")]
+    return names + (["animation.gif"] if gif else []) + ["report.html", "report.pdf"]
+
+
+def _cannot(folder: Path, why: str) -> UserError:
+    return UserError(f"cannot write the report to {folder}: {why}")
+
+
+def check_targets(folder: Path, names) -> None:
+    """Raise UserError unless every ``folder / name`` can be replaced by a file (checked before any is)."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise _cannot(folder, "it is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _cannot(folder, "permission denied")
+    for name in names:
+        target = folder / name
+        if target.is_dir() and not target.is_symlink():
+            raise _cannot(folder, f"{target} is a folder")
+
+
+def _workspace(folder: Path, names) -> tuple[Path, list[Path]]:
+    """A temporary folder beside ``folder`` (same file system, so files move in atomically).
+
+    Returns it with the folders made for it (to remove if the report fails).
+    """
+    for ancestor in [folder, *folder.parents]:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise _cannot(folder, "it is a file, not a folder" if ancestor == folder else
+                              f"{ancestor} is a file, not a folder")
+            break
+    check_targets(folder, names)
+    made = [p for p in reversed(folder.parents) if not p.exists()]
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent)), made
     except OSError as error:
-        raise UserError(f"cannot write the report to {folder}: {error.strerror or error}") from None
+        _remove_empty(made)
+        raise _cannot(folder, error.strerror or str(error)) from None
 
 
-def _move_in(tmp: Path, folder: Path) -> dict:
+def _remove_empty(folders) -> None:
+    for path in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        try:
+            path.rmdir()
+        except OSError:
+            pass
+
+
+def _move_in(tmp: Path, folder: Path) -> None:
+    """Move every file of ``tmp`` into ``folder``: all of them or, on failure, none.
+
+    Files they replace are kept aside until the last one is in, and put
+    back if any move fails.
+    """
+    backup = tmp / ".replaced"
+    names = sorted(p.name for p in tmp.iterdir())
+    # Again just before moving: the folder may have changed while the report was computed.
+    check_targets(folder, names)
+    made_folder = not folder.exists()
+    moved: list[str] = []
+    kept: list[str] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        moved = {}
-        for item in sorted(tmp.iterdir()):
-            os.replace(item, folder / item.name)
-            moved[item.name] = folder / item.name
-        return moved
+        backup.mkdir()
+        for name in names:
+            target = folder / name
+            if target.exists() or target.is_symlink():
+                os.replace(target, backup / name)
+                kept.append(name)
+            os.replace(tmp / name, target)
+            moved.append(name)
     except OSError as error:
-        raise UserError(f"cannot write the report to {folder}: {error.strerror or error}") from None
+        for name in moved:
+            try:
+                os.unlink(folder / name)
+            except OSError:
+                pass
+        for name in kept:
+            try:
+                os.replace(backup / name, folder / name)
+            except OSError:
+                pass
+        if made_folder:
+            _remove_empty([folder])
+        raise _cannot(folder, error.strerror or str(error)) from None
 
 
 def build_report(source=None, output_dir=None, *, k: int | None = None, covariance_type: str | None = None,
@@ -187,17 +256,21 @@ def build_report(source=None, output_dir=None, *, k: int | None = None, covarian
     """
     started = time.perf_counter()
     tell = progress or (lambda stage: None)
-    if n_restarts < 1:
-        raise UserError(f"--restarts must be at least 1, got {n_restarts}")
-    if k_max < 1:
-        raise UserError(f"--k-max must be at least 1, got {k_max}")
+    _check_study(n_restarts=n_restarts, restart_tol=restart_tol, restart_max_iter=restart_max_iter,
+                 k_max=k_max, covariance_types=covariance_types, select_n_init=select_n_init,
+                 gif_width=gif_width)
+    covariance_types = (covariance_types,) if isinstance(covariance_types, str) else tuple(covariance_types)
     inputs = resolve(source, k=k, covariance_type=covariance_type, init=init, seed=seed, n_init=n_init,
                      tol=tol, max_iter=max_iter, reg_covar=reg_covar, columns=columns, quality=quality,
                      frames_per_iteration=frames_per_iteration, k_max=k_max, as_data=as_data)
     folder = Path(output_dir) if output_dir is not None else Path("output") / f"report-{inputs.name}"
-    tmp = _workspace(folder)
-    # Announced once data and folder are known good, so a user error stays the only line printed.
+    names = output_names(gif)
+    tmp, made = _workspace(folder, names)
+    # Announced only once data, fit, settings and every target file are known good, so a user
+    # error is the only line printed. (Model selection is capped at the distinct points, so the
+    # studies cannot fail on the data.)
     tell(STAGES[0])
+    done = False
     try:
         data = analyse(inputs.X, inputs.run, name=inputs.name, title=inputs.title, source=inputs.source,
                        true_params=inputs.true_params, n_restarts=n_restarts, restart_tol=restart_tol,
@@ -214,11 +287,38 @@ def build_report(source=None, output_dir=None, *, k: int | None = None, covarian
                                  on_frame=on_frame)
         pages = paths.pop("_pages")
         _move_in(tmp, folder)
+        done = True
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if not done:
+            _remove_empty(made)
     out = {key: (None if p is None else folder / Path(p).name) for key, p in paths.items()}
     return ReportResult(paths=out, folder=folder, pages=pages, data=data,
                         seconds=time.perf_counter() - started)
+
+
+def _check_study(*, n_restarts, restart_tol, restart_max_iter, k_max, covariance_types, select_n_init,
+                 gif_width) -> None:
+    """UserError for a bad study setting, before anything is fitted or printed."""
+    from animate_em.em import COVARIANCE_TYPES
+
+    def integer(value, least, flag):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise UserError(f"{flag} must be an integer of at least {least}, got {value!r}")
+
+    integer(n_restarts, 1, "--restarts")
+    integer(restart_max_iter, 1, "--restart-max-iter")
+    integer(k_max, 1, "--k-max")
+    integer(select_n_init, 1, "--select-n-init")
+    integer(gif_width, 1, "--gif-width")
+    if not isinstance(restart_tol, (int, float, np.floating)) or not np.isfinite(restart_tol) or restart_tol < 0:
+        raise UserError(f"--restart-tol must be a non-negative number, got {restart_tol!r}")
+    types = [covariance_types] if isinstance(covariance_types, str) else list(covariance_types)
+    unknown = [t for t in types if t not in COVARIANCE_TYPES]
+    if not types or unknown:
+        raise UserError(f"unknown covariance type {unknown[0]!r} for model selection; choose from "
+                        f"{', '.join(COVARIANCE_TYPES)}" if unknown else
+                        "model selection needs at least one covariance type")
 
 
 def _draw_everything(data: ReportData, inputs: Inputs, tmp: Path, *, gif: bool, gif_width: int, tell,

@@ -137,7 +137,11 @@ class SaddleCheck:
 
 @dataclass(frozen=True)
 class SelectionSummary:
-    """BIC/AIC of every (K, covariance type) and the chosen model."""
+    """BIC/AIC of every (K, covariance type) and the chosen model.
+
+    ``ks`` never exceeds the number of distinct points (K components need K
+    of them); ``capped_from`` is the largest K asked for when that cap bit.
+    """
 
     ks: list
     covariance_types: list
@@ -148,6 +152,8 @@ class SelectionSummary:
     true_k: int | None
     n_init: int
     seed: int | None
+    #: The largest K asked for, when the data's distinct points capped the grid below it (else None).
+    capped_from: int | None = None
 
     def values(self, criterion: str, covariance_type: str) -> np.ndarray:
         """``criterion`` ("bic" or "aic") for every K of one covariance type, shape (len(ks),)."""
@@ -250,6 +256,29 @@ def restart_study(runs: list[Run], init: str, tol: float, max_iter: int) -> Rest
         runs=list(runs))
 
 
+def capped_ks(X: np.ndarray, ks: Sequence[int]) -> tuple[list[int], int | None]:
+    """The model-selection grid limited to K <= the number of distinct points of X.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, d)
+    ks : sequence of int
+
+    Returns
+    -------
+    ks : list of int
+        The Ks that can be fitted, in increasing order (never empty).
+    capped_from : int or None
+        The largest K asked for when some were dropped, else None.
+    """
+    from animate_em.em.selection import count_distinct
+
+    ks = sorted({int(v) for v in ks}) or [1]
+    limit = count_distinct(X)
+    kept = [k for k in ks if k <= limit] or [max(1, limit)]
+    return kept, (ks[-1] if kept != ks else None)
+
+
 def data_hash(X: np.ndarray) -> str:
     """sha256 of the points as little-endian float64 in row-major order (file-format independent)."""
     return hashlib.sha256(np.ascontiguousarray(X, dtype="<f8").tobytes()).hexdigest()
@@ -331,14 +360,14 @@ def analyse(X, run: Run, *, name: str, title: str, source: dict, true_params: di
                              median_log_likelihood=float(np.median(lls)), best_log_likelihood=float(lls.max()))
 
     tell("model selection")
-    ks = [int(v) for v in ks if int(v) <= n]
+    ks, capped_from = capped_ks(X, ks)
     sel = select_k(X, ks, covariance_types=tuple(covariance_types), n_init=select_n_init,
                    init="kmeans++", seed=select_seed)
     true_k = None if not true_params else int(np.asarray(true_params["weights"]).size)
     selection = SelectionSummary(ks=ks, covariance_types=list(covariance_types), table=sel.table,
                                  best_k=sel.best_k, best_covariance_type=sel.best_covariance_type,
                                  by_aic=tuple(sel.by_aic), true_k=true_k, n_init=select_n_init,
-                                 seed=select_seed)
+                                 seed=select_seed, capped_from=capped_from)
 
     source = dict(source, sha256_array=data_hash(X), n_samples=n)
     all_settings = {
@@ -351,6 +380,8 @@ def analyse(X, run: Run, *, name: str, title: str, source: dict, true_params: di
                       "n_init": select_n_init, "seed": select_seed, "criterion": "bic"},
         "versions": versions(),
     }
+    if capped_from is not None:
+        all_settings["selection"]["k_max_requested"] = capped_from
     return ReportData(
         name=name, title=title, source=source, X=X, run=run, trace=trace,
         monotonicity=monotonicity(trace), settled_at=settled_iteration(trace, tol * n),

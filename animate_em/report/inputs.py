@@ -91,7 +91,9 @@ def _from_data(source, model: dict, columns, style: dict, k_max: int) -> Inputs:
     X = np.ascontiguousarray(data.X, dtype=float)
     if k is None:
         # No K given: the lowest BIC, as `animate-em select` would choose it.
-        sel = select_k(X, range(1, min(k_max, X.shape[0]) + 1), covariance_types=(settings["covariance_type"],),
+        from animate_em.report.analysis import capped_ks
+
+        sel = select_k(X, capped_ks(X, range(1, k_max + 1))[0], covariance_types=(settings["covariance_type"],),
                        n_init=settings["n_init"], init=settings["init"], seed=settings["seed"])
         k = sel.best_k
     run = fit(X, k, **settings)

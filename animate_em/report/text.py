@@ -171,6 +171,9 @@ def selection_paragraph(d: ReportData) -> str:
              f"seed {sel.seed}). The lowest BIC, {num(best['bic'])}, belongs to K = {sel.best_k} with "
              f"{COVARIANCE_WORDS.get(sel.best_covariance_type, sel.best_covariance_type)} covariances "
              f"({best['n_parameters']} parameters)."]
+    if sel.capped_from is not None:
+        parts.append(f"K stops at {sel.ks[-1]}, not {sel.capped_from}: the data have only {sel.ks[-1]} "
+                     "distinct points, and K components need at least K of them.")
     same = tuple(sel.by_aic) == (sel.best_k, sel.best_covariance_type)
     parts.append("AIC agrees." if same else
                  f"AIC prefers K = {sel.by_aic[0]} ({sel.by_aic[1]}), as expected from its lighter penalty.")

@@ -98,3 +98,30 @@ def test_select_rejects_bad_data_like_fit(tmp_path):
     paths = _files(tmp_path)
     result = CliRunner().invoke(main, ["select", paths["nan"], "--k-max", "2"])
     _assert_one_line_error(result, "NaN")
+
+
+def test_select_k_max_above_the_distinct_points_fails_up_front_naming_the_limit(tmp_path, monkeypatch):
+    import animate_em.em.selection as selection
+
+    path = tmp_path / "dups.csv"
+    path.write_text("1,2\n1,2\n1,2\n3,4\n5,7\n")                 # 5 rows, 3 distinct
+    fitted = []
+    monkeypatch.setattr(selection, "fit", lambda *a, **k: fitted.append(a[1]))
+    result = CliRunner().invoke(main, ["select", str(path), "--k-max", "4"])
+    _assert_one_line_error(result, "--k-max 4 is more than the 3 distinct data points")
+    assert "--k-max 3 or less" in result.stderr
+    assert fitted == []                                               # failed before fitting k = 1..3
+
+
+@pytest.mark.parametrize("options, fragment", [
+    (["-k", "3"], "distinct"),
+    (["-k", "2", "--select-covariance", "round"], "--select-covariance"),
+    (["-k", "2", "--k-max", "0"], "--k-max"),
+])
+def test_report_errors_are_one_line_with_no_progress_before_them(tmp_path, options, fragment):
+    path = tmp_path / "dups.csv"
+    path.write_text("x,y\n1,2\n1,2\n1,2\n3,4\n")                 # 2 distinct points
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", str(path), "-o", str(out), "--no-gif", *options])
+    _assert_one_line_error(result, fragment)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dups.csv"]

@@ -35,3 +35,28 @@ def test_n_parameters_follow_the_covariance_type():
     counts = {row["covariance_type"]: row["n_parameters"] for row in sel.table}
     # k=3, d=2: means 6, weights 2, covariances 9 / 3 / 6 / 3.
     assert counts == {"full": 17, "tied": 11, "diag": 14, "spherical": 11}
+
+
+def test_select_k_rejects_a_k_above_the_distinct_points_before_fitting_anything(monkeypatch):
+    import animate_em.em.selection as selection
+    from animate_em.errors import UserError
+
+    fitted = []
+    monkeypatch.setattr(selection, "fit", lambda *a, **k: fitted.append(a[1]))
+    X = np.array([[0.0, 0.0]] * 5 + [[1.0, 0.0], [0.0, 1.0]])       # 7 rows, 3 distinct
+    with pytest.raises(UserError, match=r"k=5 .* the data have 3: choose k <= 3"):
+        select_k(X, range(1, 6))
+    assert fitted == []                       # not k = 1, 2, 3 first and then the error
+    with pytest.raises(UserError, match="integer"):
+        select_k(X, [1, 2.5])
+    with pytest.raises(UserError, match="at least 1"):
+        select_k(X, [0, 1])
+    assert fitted == []
+
+
+def test_count_distinct_counts_rows_not_values():
+    from animate_em.em.selection import count_distinct
+
+    X = np.array([[1.0, 2.0], [2.0, 1.0], [1.0, 2.0], [-0.0, 0.0], [0.0, 0.0]])
+    assert count_distinct(X) == 3
+    assert select_k(X, range(1, 4), seed=0).table[-1]["k"] == 3     # the limit itself can be fitted
