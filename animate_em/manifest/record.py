@@ -1,0 +1,213 @@
+"""Writing a render's manifest: the record of what was drawn, and its chapter marks as WebVTT.
+
+The keys of the record are described in the package docstring (:mod:`animate_em.manifest`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from animate_em.errors import UserError
+from animate_em.render.atomic import write_text
+
+__all__ = ["MANIFEST_VERSION", "SUFFIX", "VTT_SUFFIX", "build_manifest", "chapters", "data_hash", "manifest_path",
+           "versions", "write_chapters_vtt", "write_manifest"]
+
+#: Format version of the manifest file itself; bump when its keys change meaning.
+MANIFEST_VERSION = 1
+SUFFIX = ".manifest.json"
+VTT_SUFFIX = ".chapters.vtt"
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """Versions of everything that shapes a render: animate_em, numpy, matplotlib, imageio-ffmpeg, python."""
+    from animate_em import __version__
+
+    found = {"animate_em": __version__, "python": platform.python_version()}
+    for package in ("numpy", "matplotlib", "imageio", "imageio-ffmpeg"):
+        try:
+            found[package.replace("-", "_")] = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover - declared dependencies
+            found[package.replace("-", "_")] = "missing"
+    return found
+
+
+def data_hash(X: np.ndarray) -> str:
+    """sha256 of the data array as little-endian float64, C order, shape (n_samples, 2) included."""
+    X = np.ascontiguousarray(X, dtype="<f8")
+    digest = hashlib.sha256(repr(X.shape).encode("ascii"))
+    digest.update(X.tobytes())
+    return digest.hexdigest()
+
+
+def chapters(timeline) -> list[dict[str, Any]]:
+    """Chapter marks of a timeline: the initial guess, each iteration's first frame, the final fit.
+
+    Parameters
+    ----------
+    timeline : Timeline
+
+    Returns
+    -------
+    list of dict
+        ``title``, ``iteration`` (0 for the initial guess, None for the final
+        hold), ``frame`` and ``time`` (seconds); frames strictly increase from 0.
+    """
+    fps = timeline.fps
+    starts = timeline.iteration_start_frames
+    # A sweep over K names its steps ("K = 3"); an EM timeline counts iterations.
+    titles = getattr(timeline, "chapter_titles", None) or [f"Iteration {i}" for i in range(1, len(starts) + 1)]
+    marks = [{"title": "Initial guess" if getattr(timeline, "kind", "em") != "sweep" else "Start",
+              "iteration": 0, "frame": 0}]
+    marks += [{"title": title, "iteration": i, "frame": int(frame)}
+              for i, (title, frame) in enumerate(zip(titles, starts), start=1)]
+    marks.append({"title": "Final fit", "iteration": None, "frame": int(timeline.end_start_frame)})
+    for mark in marks:
+        mark["time"] = round(mark["frame"] / fps, 6)
+    return marks
+
+
+def _data_record(prepared) -> dict[str, Any]:
+    from animate_em import datasets
+
+    spec = prepared.scene.data
+    meta = prepared.meta or {}
+    record: dict[str, Any] = {"sha256": data_hash(prepared.X), "n_samples": prepared.n_samples,
+                              "columns": list(prepared.columns)}
+    if meta.get("from_runs"):
+        record["kind"] = "code"
+        return record
+    if spec.source in datasets.names():
+        record.update(kind="builtin", name=spec.source, seed=spec.seed)
+        file_sha = (meta.get("meta") or {}).get("sha256")
+        if file_sha:  # real data shipped as a file (Old Faithful)
+            record["file_sha256"] = file_sha
+    else:
+        record.update(kind="file", file=os.path.abspath(spec.source),
+                      file_sha256=(meta.get("meta") or {}).get("sha256"))
+    return record
+
+
+def _runs_record(prepared) -> list[dict[str, Any]]:
+    out = []
+    for label, run in zip(prepared.labels, prepared.runs):
+        settings = run.settings or {}
+        out.append({"label": label, "k": int(run.final.n_components), "init": settings.get("init"),
+                    "seed": settings.get("seed"), "n_iter": run.n_iter, "converged": bool(run.converged),
+                    "final_log_likelihood": float(run.final.log_likelihood), "bic": float(run.bic)})
+    return out
+
+
+def build_manifest(result, *, folder: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The manifest of a finished render.
+
+    Parameters
+    ----------
+    result : RenderResult
+        What :func:`animate_em.animation.render` wrote.
+    folder : path-like, optional
+        Folder the manifest goes in (output paths are stored relative to it);
+        default: the folder of the first output.
+
+    Returns
+    -------
+    dict
+        Plain JSON values; see the module docstring.
+    """
+    prepared = result.prepared
+    scene = prepared.scene
+    folder = Path(folder) if folder is not None else Path(result.paths[0]).parent
+    scene_dict = scene.to_dict()
+    data = _data_record(prepared)
+    if data.get("kind") == "file":
+        # An absolute path so the manifest re-renders from any working folder.
+        scene_dict["data"]["source"] = data["file"]
+    outputs = []
+    for path in result.paths:
+        path = Path(path)
+        fmt = "png" if path.is_dir() else path.suffix.lstrip(".").lower()
+        if fmt == "png" and not path.is_dir():  # a picture beside the animation, not a frame folder
+            fmt = "poster" if path.stem.endswith("_poster") else "still"
+        entry = {"format": fmt, "path": _relative(path, folder)}
+        if path.is_dir():
+            entry["files"] = len(list(path.glob("*.png")))
+        elif path.exists():
+            entry["bytes"] = path.stat().st_size
+        outputs.append(entry)
+    timeline = prepared.timeline
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "generator": "animate-em",
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "reproducible": data.get("kind") != "code",
+        "scene": scene_dict,
+        "seeds": {"data": scene.data.seed, "runs": [m.seed for _, m in scene.run_models()]},
+        "versions": dict(versions()),
+        "data": data,
+        "runs": _runs_record(prepared),
+        "video": {"n_frames": int(result.n_frames), "fps": int(result.fps), "width": int(result.width),
+                  "height": int(result.height), "duration": round(result.n_frames / result.fps, 6)},
+        "outputs": outputs,
+        "chapters": chapters(timeline),
+    }
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def manifest_path(media: str | os.PathLike) -> Path:
+    """``<name>.manifest.json`` beside the first medium (``x/talk.mp4`` or ``x/talk_frames/``)."""
+    media = Path(media)
+    name = media.stem if media.suffix else media.name
+    if not media.suffix and name.endswith("_frames"):
+        name = name[: -len("_frames")]
+    return media.parent / f"{name}{SUFFIX}"
+
+
+def _write_atomic(path: Path, text: str) -> Path:
+    """Write `text` under a temporary name beside `path`, then rename: never a half-written file."""
+    # The renderer's helper, not tempfile.mkstemp: mkstemp makes files only the owner can read.
+    return write_text(text, path)
+
+
+def write_manifest(manifest: dict[str, Any], path: str | os.PathLike) -> Path:
+    """Write a manifest as indented JSON, atomically (temporary file + :func:`os.replace`)."""
+    path = Path(path)
+    text = json.dumps(manifest, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    try:
+        return _write_atomic(path, text)
+    except OSError as error:
+        raise UserError(f"cannot write {path} ({(error.strerror or str(error)).lower()})") from None
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    hours, ms = divmod(ms, 3_600_000)
+    minutes, ms = divmod(ms, 60_000)
+    secs, ms = divmod(ms, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
+
+
+def write_chapters_vtt(manifest: dict[str, Any], path: str | os.PathLike) -> Path:
+    """The chapter marks as a WebVTT chapters track (for HTML5 players and VLC)."""
+    marks = manifest["chapters"]
+    end = manifest["video"]["duration"]
+    lines = ["WEBVTT", ""]
+    for i, mark in enumerate(marks):
+        stop = marks[i + 1]["time"] if i + 1 < len(marks) else end
+        lines += [str(i + 1), f"{_vtt_time(mark['time'])} --> {_vtt_time(stop)}", mark["title"], ""]
+    return _write_atomic(Path(path), "\n".join(lines))

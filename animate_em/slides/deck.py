@@ -1,0 +1,233 @@
+"""Building a deck: check the inputs and output, render each scene's media, write the files, move them into place."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from animate_em.errors import UserError
+
+from .beamer import write_beamer
+from .items import SlideItem, _notes, caption_text
+from .powerpoint import write_pptx
+
+__all__ = ["DeckResult", "build_deck"]
+
+_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@dataclass
+class DeckResult:
+    """What :func:`build_deck` wrote: the deck, the optional Beamer file, the media folder, the slides."""
+
+    pptx: Path
+    tex: Path | None
+    media_dir: Path
+    slides: list
+
+
+# ---------------------------------------------------------------------------
+# Paths
+# ---------------------------------------------------------------------------
+
+def _check_output(path: Path) -> Path:
+    """Fail before any rendering if the deck cannot be written where asked."""
+    if path.suffix.lower() != ".pptx":
+        raise UserError(f"deck must be a .pptx file, got {path}")
+    if path.is_dir():
+        raise UserError(f"cannot write {path}: it is a folder")
+    for ancestor in path.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise UserError(f"cannot write {path}: {ancestor} is a file, not a folder")
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=path.parent)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise UserError(f"cannot write {path} ({(error.strerror or str(error)).lower()})") from None
+    return path
+
+
+def _check_targets(path: Path, media: Path, names: Sequence[str], beamer: bool) -> None:
+    """Fail before any rendering if a file the deck replaces is a folder (or the media folder a file)."""
+    for ancestor in [media, *media.parents]:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise UserError(f"cannot write the media to {media}: {ancestor} is a file, not a folder")
+            break
+    files = [media / f"{name}{ext}" for name in names
+             for ext in (".mp4", "_cover.png", ".manifest.json", ".chapters.vtt")]
+    if beamer:
+        files.append(path.with_suffix(".tex"))
+    for file in files:
+        if file.is_dir() and not file.is_symlink():
+            raise UserError(f"cannot write {file}: it is a folder")
+
+
+def _remove_made(made: Sequence[Path]) -> None:
+    """Remove the (empty) folders made for a deck that failed: it leaves nothing behind."""
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
+def _unique(name: str, taken: set) -> str:
+    base = _SAFE.sub("_", name).strip("_") or "scene"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+# ---------------------------------------------------------------------------
+# Rendering the media
+# ---------------------------------------------------------------------------
+
+def _prepare(scene, name: str, overrides: dict):
+    """The scene's data loaded and its runs fitted (cheap next to drawing): every data error surfaces here."""
+    from animate_em.animation import as_prepared
+
+    return as_prepared(scene.with_overrides({"name": name}), overrides=overrides)
+
+
+def _render_item(prepared, beamer_prepared, name: str, folder: Path) -> SlideItem:
+    from animate_em import manifest as manifests
+    from animate_em.animation import render
+    from animate_em.render import write_png
+    from animate_em.scene import FrameSource
+
+    result = render(prepared, folder / f"{name}.mp4")
+    # The first frame is what the video shows when it starts: the natural cover.
+    cover = write_png(FrameSource(prepared).frame(0)[..., :3], folder / f"{name}_cover.png")
+    record = manifests.load_manifest(result.manifest)
+    item = SlideItem(name=name, title=prepared.scene.title or name, caption=caption_text(prepared),
+                     notes=_notes(record), video=result.paths[0], cover=cover, manifest=result.manifest,
+                     width=result.width, height=result.height)
+    if beamer_prepared is not None:
+        frames = render(beamer_prepared, folder / f"{name}_beamer_frames", formats="png")
+        item.frames = frames.paths[0]
+        item.frame_names = sorted(p.name for p in item.frames.glob("frame_*.png"))
+        item.beamer_fps = frames.fps
+    return item
+
+
+def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | None = None, beamer: bool = False,
+               beamer_fps: int = 10, beamer_quality: str = "l", media_dir: str | os.PathLike | None = None,
+               on_scene: Callable[[int, int, str], None] | None = None) -> DeckResult:
+    """Render scenes and write a 16:9 PowerPoint deck (and optionally a Beamer file).
+
+    Parameters
+    ----------
+    scenes : sequence of str, path or Scene
+        Built-in scene names, scene TOML files or :class:`Scene` objects; one slide each.
+    path : path-like
+        The ``.pptx`` to write (atomically; missing folders are created).
+    overrides : dict, optional
+        Scene overrides for every scene, e.g. ``{"quality": "l"}``.
+    beamer : bool
+        Also write ``<deck>.tex`` (Beamer, ``animate`` package) beside the deck.
+    beamer_fps : int
+        Frame rate of the Beamer PNG sequences (lower = lighter PDF).
+    beamer_quality : str
+        Size preset of the Beamer frames (``l`` = 854x480).
+    media_dir : path-like, optional
+        Where MP4s, covers, manifests and Beamer frames stay; default
+        ``<deck stem>_media/`` beside the deck.
+    on_scene : callable(index, total, name), optional
+        Called before each scene is rendered.
+
+    Returns
+    -------
+    DeckResult
+
+    Raises
+    ------
+    UserError
+        No scenes, an unknown or invalid scene, or an output that cannot be written.
+    """
+    from animate_em.scene import Scene, load_scene
+
+    if not scenes:
+        raise UserError("a deck needs at least one scene")
+    # Every scene is read, its data loaded and fitted, and the output probed before anything is
+    # drawn or announced: bad input fails first, with one message, in well under a second.
+    loaded = [s if isinstance(s, Scene) else load_scene(s) for s in scenes]
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    beamer_overrides = {**overrides, "quality": beamer_quality, "fps": beamer_fps}
+    taken: set = set()
+    names = [_unique(scene.name, taken) for scene in loaded]
+    prepared = [_prepare(scene, name, overrides) for scene, name in zip(loaded, names)]
+    # Beamer frames are the same fit at another frame rate and size; preparing them again is cheap.
+    beamer_prepared = ([_prepare(scene, name, beamer_overrides) for scene, name in zip(loaded, names)]
+                       if beamer else [None] * len(loaded))
+    path = Path(path)
+    made = [p for p in reversed(path.parents) if not p.exists()]
+    media = Path(media_dir) if media_dir is not None else path.with_name(_SAFE.sub("_", path.stem) + "_media")
+    try:
+        path = _check_output(path)
+        _check_targets(path, media, names, beamer)
+    except UserError:
+        _remove_made(made)
+        raise
+    scratch = Path(tempfile.mkdtemp(prefix=f".{path.stem}_media.tmp-", dir=path.parent))
+    pptx_tmp = tex_tmp = None
+    done = False
+    try:
+        items = []
+        for i, name in enumerate(names):
+            if on_scene is not None:
+                on_scene(i, len(loaded), name)
+            items.append(_render_item(prepared[i], beamer_prepared[i], name, scratch))
+        pptx_tmp = scratch / "deck.pptx"
+        write_pptx(items, pptx_tmp)
+        tex = path.with_suffix(".tex") if beamer else None
+        if beamer:
+            tex_tmp = scratch / "deck.tex"
+            write_beamer(items, tex_tmp, media_prefix=_tex_path(media, tex.parent), title=path.stem)
+        _move_media(scratch, media, items)
+        os.replace(pptx_tmp, path)
+        if tex is not None:
+            os.replace(tex_tmp, tex)
+        done = True
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not done:
+            _remove_made(made)
+    for item in items:
+        item.video, item.cover = media / item.video.name, media / item.cover.name
+        item.manifest = media / item.manifest.name if item.manifest else None
+        if item.frames is not None:
+            item.frames = media / item.frames.name
+    return DeckResult(pptx=path, tex=tex, media_dir=media, slides=items)
+
+
+def _tex_path(media: Path, tex_dir: Path) -> str:
+    try:
+        rel = Path(os.path.relpath(media.resolve(), tex_dir.resolve()))
+    except ValueError:
+        rel = media.resolve()
+    return rel.as_posix()
+
+
+def _move_media(scratch: Path, media: Path, items: list) -> None:
+    from animate_em.render.atomic import replace_dir
+
+    media.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(scratch.iterdir()):
+        if entry.name in ("deck.pptx", "deck.tex"):
+            continue
+        target = media / entry.name
+        if entry.is_dir():
+            replace_dir(entry, target)
+        else:
+            os.replace(entry, target)
