@@ -1,12 +1,53 @@
 """The words of an EM animation: phase names, the captions of the holds, the badges of finished runs."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from animate_em.scene.panels import signed
 
 PHASE_TEXT = {"E": "E-step: reassign points", "M": "M-step: update parameters",
               "plain": "E-step + M-step", "end": "", "start": "initial guess"}
+
+
+#: Final log-likelihoods closer than this many nats per data point are shown as equal: below
+#: it lie the differences between runs that stopped at slightly different moments near the
+#: same optimum (tol is on the per-point change), not different fits.
+RESOLUTION_PER_POINT = 1e-5
+
+
+def shown_decimals(values, minimum: int, resolution: float = RESOLUTION_PER_POINT) -> int:
+    """Decimals for numbers compared on screen: enough that values that differ look different.
+
+    Parameters
+    ----------
+    values : array-like of shape (n,)
+        The values shown side by side (final log-likelihoods of the runs, as
+        plotted); non-finite ones are ignored.
+    minimum : int
+        Decimals used when fewer already tell the values apart.
+    resolution : float
+        Differences finer than this are not worth a digit: at most
+        ``ceil(-log10(resolution))`` decimals (5 for 1e-5), never fewer than
+        ``minimum``.
+
+    Returns
+    -------
+    int
+        The fewest decimals ``>= minimum`` that show as many distinct values as
+        the most decimals allowed would.
+    """
+    finite = [float(v) for v in np.asarray(values, dtype=float).ravel() if np.isfinite(v)]
+    most = max(minimum, math.ceil(-math.log10(resolution) - 1e-9))
+    if len(finite) < 2:
+        return minimum
+
+    def distinct(d: int) -> int:
+        return len({f"{v:.{d}f}" for v in finite})
+
+    target = distinct(most)
+    return next(d for d in range(minimum, most + 1) if distinct(d) == target)
 
 
 def start_text(runs) -> str:

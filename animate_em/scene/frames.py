@@ -14,23 +14,23 @@ pixels.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
 
 from animate_em.scene.blit import BlittedFigure, painted_last
-from animate_em.scene.captions import PHASE_TEXT, badge_texts, end_text, ordinal, start_text
-from animate_em.scene.figure import (LABEL, SMALL, STATUS, TICK, Decor, FixedLine, Sizing, frame_layout,
-                                     make_figure, mono_advance, text_width)
+from animate_em.scene.captions import (PHASE_TEXT, RESOLUTION_PER_POINT, badge_texts, end_text, ordinal,
+                                       shown_decimals, start_text)
+from animate_em.scene.figure import LABEL, SMALL, STATUS, TICK, FixedLine, make_figure, mono_advance, text_width
 from animate_em.scene.frame_parts import (CHAR, add_data_panel, add_notes, add_title, data_view, frame_sizing,
                                           shrink_to_width, style_value, text_extent)
 from animate_em.scene.interpolate import interpolate_parameters
-from animate_em.scene.overlays import CollapseNotice, GapLabel, RankBadge, collapse_shape, gap_runs, ranks
+from animate_em.scene.layout import Decor, frame_layout, legend_shape, space_below
+from animate_em.scene.overlays import (CollapseNotice, GapLabel, RankBadge, collapse_shape, gap_runs, gap_shown,
+                                      ranks)
 from animate_em.scene.palette import mix_colours
-from animate_em.scene.panels import (LEGEND_HANDLE, LEGEND_SPACING, TracePanel, ll_limits, mass_percent, sigma_text,
-                                     signed)
+from animate_em.scene.panels import TracePanel, ll_limits, mass_percent, sigma_text, signed
 from animate_em.scene.timeline import marker_position
 
 
@@ -71,7 +71,6 @@ class FrameSource(BlittedFigure):
         self.ghost_every = int(style_value(p, "ghost_every", 5) or 0)
         show_trace = bool(style_value(p, "show_trace", True))
         self.per_sample = style_value(p, "trace_scale", "total") == "per-sample"
-        self.decimals = 4 if self.per_sample else 2
         theme = p.theme
         self.theme = theme
         self.sizing = sizing = frame_sizing(int(p.width), int(p.height))
@@ -84,6 +83,11 @@ class FrameSource(BlittedFigure):
         self.ll = traces
         scale = 1.0 / len(X) if self.per_sample else 1.0
         self.plot_traces = [t * scale for t in traces]
+        # Numbers compared across runs get the digits that tell them apart (collapsed runs are
+        # unbounded, never compared); per-point values need more digits than totals.
+        self.finals = [t[-1] if run.collapse is None else np.nan for t, run in zip(self.plot_traces, runs)]
+        self.resolution = RESOLUTION_PER_POINT * (1.0 if self.per_sample else len(X))
+        self.decimals = shown_decimals(self.finals, 4 if self.per_sample else 2, self.resolution)
 
         view = data_view(p, X, runs, self.sigma)
         decor = Decor(header=LABEL * 1.7 if n_runs > 1 else 0.0, footer=SMALL * 1.8, **view.decor())
@@ -105,10 +109,10 @@ class FrameSource(BlittedFigure):
         layout = plan(1 if n_runs > 1 else 0)
         self.legend_columns = n_runs
         if n_runs > 1 and layout.trace is not None:
-            rows, cols = _legend_shape(renderer, sizing, list(p.labels), layout.trace.width)
+            rows, cols = legend_shape(renderer, sizing, list(p.labels), layout.trace.width)
             if rows > 1:
                 layout = plan(rows)
-                rows, cols = _legend_shape(renderer, sizing, list(p.labels), layout.trace.width)
+                rows, cols = legend_shape(renderer, sizing, list(p.labels), layout.trace.width)
             self.legend_columns = cols
         self.layout = layout
         W, H = sizing.width, sizing.height
@@ -214,20 +218,30 @@ class FrameSource(BlittedFigure):
         self.overlays_all, self.overlays_run = [], []
         if style_value(p, "annotate_gap", False) and self.trace is not None:
             pair = gap_runs(self.plot_traces, collapsed)
-            if pair is not None:
+            decimals = None if pair is None else gap_shown(self.plot_traces, pair, 3 if self.per_sample else 1,
+                                                           self.resolution)
+            if decimals is not None:
                 self.overlays_all.append(GapLabel(self.trace.ax, self.plot_traces, pair, sizing, theme,
-                                                  total=not self.per_sample))
+                                                  total=not self.per_sample, decimals=decimals))
         if style_value(p, "rank_runs", False) and len(p.runs) > 1:
             finals = [t[-1] if not c else -np.inf for t, c in zip(self.plot_traces, collapsed)]
+            decimals = shown_decimals(self.finals, 1, self.resolution)
             for panel, rank, value in zip(self.panels, ranks(finals), finals):
                 self.overlays_all.append(RankBadge(panel.ax, int(rank), sizing, theme, best=rank == 1,
-                                                   value=value))
+                                                   value=value, decimals=decimals))
         for r, (run, panel) in enumerate(zip(p.runs, self.panels)):
             if run.collapse is not None and 0 <= run.collapse.component < self.k:
                 j = run.collapse.component
                 shape, n_points = collapse_shape(run, self.X)
-                self.overlays_run.append((r, CollapseNotice(panel.ax, j, panel.rgb[j], sizing, theme,
-                                                            shape=shape, n_points=n_points)))
+                self.overlays_run.append((r, CollapseNotice(
+                    panel.ax, j, panel.rgb[j], sizing, theme, shape=shape, n_points=n_points, X=self.X,
+                    snapshot=run.snapshots[-1], sigma=self.sigma, below=self._space_below(r),
+                    avoid=[o.artists[0].get_window_extent() for o in self.overlays_all
+                           if isinstance(o, RankBadge) and o.artists[0].axes is panel.ax])))
+
+    def _space_below(self, r: int):
+        trace = [] if self.trace is None else [self.trace.ax.get_tightbbox(self.canvas.get_renderer()).extents]
+        return space_below(self.layout, r, self.sizing.px(0.015), trace)
 
     def _weights_line(self, slot, renderer, rgb) -> FixedLine | None:
         """"π  ● 0.31  ● 0.22 ...": one mono number string; the swatches are fixed words.
@@ -375,19 +389,3 @@ class FrameSource(BlittedFigure):
                 return None
             to_draw += fresh
         return to_draw
-
-
-def _legend_shape(renderer, sizing: Sizing, labels: list[str], width: float) -> tuple[int, int]:
-    """(rows, columns) of the run legend so that it fits ``width`` pixels."""
-    size = sizing.pt(SMALL)
-    prop = FontProperties(family="DejaVu Sans", size=size)
-    em = sizing.px(SMALL)
-    entries = [text_width(renderer, label, prop) + (LEGEND_HANDLE + 0.6 + LEGEND_SPACING) * em
-               for label in labels]
-    n = len(entries)
-    for rows in range(1, n + 1):
-        cols = math.ceil(n / rows)
-        widest = max(sum(entries[i:i + cols]) for i in range(0, n, cols))
-        if widest <= width:
-            return rows, cols
-    return n, 1

@@ -1,4 +1,4 @@
-"""The blocks a frame is made of: data panel, log-likelihood panel, fixed-width text lines.
+"""The blocks a frame is made of: data panel (its points: :mod:`.points`), log-likelihood panel.
 
 Each block creates its artists once. Artists that change every frame are
 *animated* (drawn by :mod:`animate_em.scene.frames` on top of a cached
@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 from matplotlib import patheffects
-from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
 from matplotlib.colors import to_rgb
@@ -21,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from animate_em.scene.figure import LABEL, SMALL, TICK, Sizing
 from animate_em.scene.interpolate import ellipse_geometry, interpolate_covariances
 from animate_em.scene.palette import component_rgb
+from animate_em.scene.points import PointCloud
 
 MINUS = "\u2212"
 
@@ -146,111 +146,6 @@ def _style_axes(ax, sizing: Sizing, theme, *, ticks: bool, spines=("left", "bott
         ax.set_yticks([])
     ax.set_autoscale_on(False)
 
-
-
-# -----------------------------------------------------------------------------
-# Points
-# -----------------------------------------------------------------------------
-
-class PointCloud(Artist):
-    """Data points at fixed places whose colours change every frame.
-
-    Drawn straight into the Agg buffer with NumPy: the points never move, so
-    each point's anti-aliased disc and how much of it the points drawn later
-    cover are computed once; a frame is then one weighted sum of colours per
-    covered pixel (painter's order, like a scatter plot). About five times
-    faster than a ``PathCollection`` with per-point colours.
-
-    Parameters
-    ----------
-    xy : ndarray of shape (N, 2)
-        Positions in data coordinates (the artist's transform, ``transData``
-        once added to an axes).
-    diameter : float
-        Disc diameter in pixels.
-    alpha : float
-        Opacity of one point.
-    """
-
-    def __init__(self, xy, diameter: float, alpha: float = 0.8, colour=(0.5, 0.5, 0.5), **kwargs):
-        super().__init__()
-        self.set(**kwargs)
-        self.xy = np.asarray(xy, dtype=float)
-        self.diameter = float(diameter)
-        self.point_alpha = float(alpha)
-        self.colours = np.broadcast_to(np.asarray(colour, dtype=float)[:3], (len(self.xy), 3))
-        self._geometry = None
-        self._geometry_key = None
-
-    def set_colours(self, colours) -> None:
-        """Colours of the points, shape (N, 3), floats in [0, 1]."""
-        self.colours = colours
-        self.stale = True
-
-    def _compute(self, height: int, width: int) -> tuple:
-        pix = self.get_transform().transform(self.xy)
-        r = max(self.diameter / 2.0, 0.6)
-        reach = int(math.ceil(r + 1.0))
-        off = np.arange(-reach, reach + 1)
-        cols = np.floor(pix[:, 0]).astype(np.int64)[:, None, None] + off[None, None, :]
-        rows = np.floor(height - pix[:, 1]).astype(np.int64)[:, None, None] + off[None, :, None]
-        dx = cols + 0.5 - pix[:, 0, None, None]
-        dy = (height - rows - 0.5) - pix[:, 1, None, None]
-        cover = np.clip(r + 0.5 - np.hypot(dx, dy), 0.0, 1.0)
-        if r < 1.0:
-            cover *= r * r        # tiny dots: fainter rather than bigger
-        rows, cols = np.broadcast_to(rows, cover.shape), np.broadcast_to(cols, cover.shape)
-        clip = self.axes.bbox if self.axes is not None else None
-        keep = cover > 0
-        if clip is not None:
-            keep &= (cols >= math.floor(clip.x0)) & (cols < math.ceil(clip.x1))
-            keep &= (rows >= height - math.ceil(clip.y1)) & (rows < height - math.floor(clip.y0))
-        keep &= (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
-        point = np.broadcast_to(np.arange(len(self.xy))[:, None, None], cover.shape)[keep]
-        pixel = (rows * width + cols)[keep]
-        a = np.minimum(self.point_alpha * cover[keep], 1.0 - 1e-9)
-        order = np.lexsort((point, pixel))
-        point, pixel, a = point[order], pixel[order], a[order]
-        starts = np.flatnonzero(np.r_[True, pixel[1:] != pixel[:-1]])
-        # Painter's order: what a point contributes is dimmed by every later point on the pixel.
-        log_t = np.log1p(-a)
-        cum = np.cumsum(log_t)
-        group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(pixel)]))
-        before = np.r_[0.0, cum][starts][group]
-        total = np.add.reduceat(log_t, starts) if len(starts) else np.zeros(0)
-        weight = a * np.exp(total[group] - (cum - before))
-        return point, weight, group, pixel[starts], np.exp(total)
-
-    def draw(self, renderer):
-        if not self.get_visible() or len(self.xy) == 0:
-            return
-        buf = np.asarray(renderer.buffer_rgba())
-        height, width = buf.shape[:2]
-        key = (height, width, self.get_transform().get_matrix().tobytes(),
-               None if self.axes is None else tuple(self.axes.bbox.extents))
-        if key != self._geometry_key:
-            self._geometry = self._compute(height, width)
-            self._geometry_key = key
-        point, weight, group, pixels, keep = self._geometry
-        n = len(pixels)
-        if n == 0:
-            return
-        colours = np.asarray(self.colours, dtype=float)
-        # One RGBA pixel is one uint32: gathering and scattering whole pixels by a flat index
-        # is several times faster than indexing (pixel, channel) pairs.
-        flat = buf.reshape(-1).view(np.uint32)
-        under = flat[pixels]
-        rgba = under.view(np.uint8).reshape(n, 4)
-        for c in range(3):
-            # bincount sums each pixel's contributions in painter's order, like a sequential loop.
-            added = np.bincount(group, weights=colours[:, c].take(point) * weight, minlength=n)
-            out = rgba[:, c] * keep
-            out += 255.0 * added
-            out += 0.5
-            np.clip(out, 0, 255, out=out)
-            rgba[:, c] = out
-        flat[pixels] = under
-        self.stale = False
 
 # -----------------------------------------------------------------------------
 # Data panel

@@ -18,11 +18,12 @@ from matplotlib.colors import to_rgb
 
 from animate_em.scene.blit import BlittedFigure
 from animate_em.scene.criterion import CriterionPanel
-from animate_em.scene.figure import LABEL, SMALL, STATUS, TICK, Decor, FixedLine, frame_layout, make_figure
+from animate_em.scene.figure import LABEL, SMALL, STATUS, TICK, FixedLine, make_figure
 from animate_em.scene.frame_parts import (CHAR, add_data_panel, add_notes, add_title, data_view, frame_sizing,
                                           shrink_to_width, style_value)
 from animate_em.scene.frames import FrameSource
 from animate_em.scene.interpolate import ellipse_geometry, interpolate_covariances
+from animate_em.scene.layout import Decor, frame_layout
 from animate_em.scene.palette import mix_colours
 from animate_em.scene.panels import mass_percent, sigma_text, signed
 from animate_em.scene.sweep import CRITERION_NAMES, criterion_values, true_k

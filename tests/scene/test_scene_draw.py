@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from matplotlib.text import Text
 
-from animate_em.scene.figure import (MARGIN, Box, Decor, Sizing, StampText, frame_layout, make_figure,
-                                     pinned_style)
+from animate_em.scene.figure import MARGIN, Sizing, StampText, make_figure, pinned_style
+from animate_em.scene.layout import Box, Decor, frame_layout
 from animate_em.scene.frames import FrameSource
-from animate_em.scene.panels import PointCloud, data_limits, mass_percent, signed, widen_to_aspect
+from animate_em.scene.panels import data_limits, mass_percent, signed, widen_to_aspect
+from animate_em.scene.points import PointCloud
 from scene_probe import maker
 
 
