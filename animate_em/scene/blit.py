@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.spines import Spine
 from matplotlib.text import Text
 
@@ -45,6 +46,11 @@ class BlittedFigure:
 
     Notes
     -----
+    A blitted frame paints every fixed artist before every moving one. It equals
+    a full draw only where no fixed artist that a full draw paints after a moving
+    one touches it: subclasses keep such artists apart or order them with zorder
+    (changing text sits above fixed text, see :data:`~.figure.LIVE_TEXT_ZORDER`).
+
     Frames are ``(height, width, 4)`` uint8 RGBA arrays straight from Agg,
     alpha 255 everywhere. The same prepared scene always gives byte-identical
     frames, and a blitted frame is pixel-identical to a full redraw of it
@@ -57,8 +63,9 @@ class BlittedFigure:
     ``imageio_ffmpeg`` accepts the view as ``pix_fmt_in="rgba"`` without a copy.
 
     Subclasses build the figure in :meth:`_build` (setting ``fig``, ``canvas``,
-    ``dynamic``: the moving artists in the order a full draw paints them, and
-    ``points``: those of them painted first, into the second cached layer) and
+    ``dynamic``: the moving artists, painted in the order a full draw paints them
+    (see :func:`full_draw_order`), and ``points``: those of them painted first,
+    into the second cached layer) and
     provide :meth:`_moments`, :meth:`_static_key`, :meth:`_apply_static`,
     :meth:`_update` and :meth:`_colour_key`.
     """
@@ -140,6 +147,13 @@ class BlittedFigure:
             return
         with pinned_style():
             self._build()
+        # Blitted frames paint the moving artists in the order a full draw would, whatever order
+        # the subclass listed them in (an overlay at zorder 2 goes under a trace at zorder 3).
+        order = full_draw_order(self.fig)
+        missing = [a for a in self.dynamic if id(a) not in order]
+        if missing:
+            raise RuntimeError(f"dynamic artists a full draw does not reach: {missing}")
+        self.dynamic = sorted(self.dynamic, key=lambda a: order[id(a)])
         for a in self.dynamic:
             a.set_animated(True)
         # The points go first: they form the second cached layer. Panels do not overlap, so
@@ -224,6 +238,26 @@ class BlittedFigure:
             for a in self.dynamic:
                 a.set_animated(True)
         return np.asarray(self.canvas.buffer_rgba())
+
+
+def full_draw_order(fig) -> dict[int, int]:
+    """Position of every artist of ``fig`` and of its axes in a full draw: ``id(artist) -> index``.
+
+    As :meth:`Figure.draw` and :meth:`Axes.draw` paint them: children sorted by
+    zorder, ties in child order, an axes' children when the axes is painted.
+    Animated artists get the place they have when drawn as ordinary artists
+    (``full_redraw``).
+    """
+    order: dict[int, int] = {}
+
+    def visit(children, skip) -> None:
+        for a in sorted((c for c in children if c is not skip), key=lambda c: c.get_zorder()):
+            order[id(a)] = len(order)
+            if isinstance(a, Axes):
+                visit(a.get_children(), a.patch)
+
+    visit(fig.get_children(), fig.patch)
+    return order
 
 
 def painted_last(ax, artists: list, renderer, px: float) -> list | None:

@@ -30,6 +30,10 @@ TICK = 0.021
 SMALL = 0.021
 MARGIN = 0.05          # nothing is drawn in the outer 5 % of the frame
 
+#: zorder of text that changes per frame: above every fixed text (zorder 3), so a full draw paints
+#: it last, as a blitted frame does (a swatch beside a number may touch its anti-aliased edge).
+LIVE_TEXT_ZORDER = 3.5
+
 #: Pixels per point ratio: dpi = unit / INCHES.
 INCHES = 7.2
 
@@ -253,7 +257,8 @@ class FixedLine:
                 # Numbers are right-aligned in their field so digits stay in columns.
                 t = StampText((cursor + w) / W if kind == "number" else cursor / W, y / H, "",
                               fontproperties=mono if kind == "number" else sans, color=c,
-                              ha="right" if kind == "number" else "left", va="baseline", animated=True)
+                              ha="right" if kind == "number" else "left", va="baseline", animated=True,
+                              zorder=LIVE_TEXT_ZORDER)
                 fig.add_artist(t)
             self.texts.append(t)
             cursor += w + space

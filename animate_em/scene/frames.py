@@ -205,7 +205,8 @@ class FrameSource(BlittedFigure):
                 self.dynamic += footer.dynamic()
             if ll_line is not None:
                 self.dynamic += ll_line.dynamic()
-        # Overlays last: drawn over the moving ellipses and traces they talk about (invisible until then).
+        # Overlays too (invisible until the runs end); BlittedFigure paints all of these in the order
+        # of a full draw, so an overlay goes over or under a moving artist exactly as its zorder says.
         for overlay in [*self.overlays_all, *(o for _, o in self.overlays_run)]:
             self.dynamic += overlay.artists
         # Painted first, into the second cached layer (see BlittedFigure).

@@ -1,10 +1,10 @@
 """Labels that appear once runs have finished: the gap between two optima, ranks, a collapse.
 
 They are the lecture's punchlines, drawn on top of the ordinary blocks of
-:mod:`animate_em.scene.panels`. Each overlay is a set of ordinary (not
-animated) artists created hidden; the frame source flips their visibility
-when the runs they talk about have ended, and re-caches the background, so
-they cost nothing per frame.
+:mod:`animate_em.scene.panels`. Each overlay is a set of artists created
+hidden; the frame source flips their visibility when the runs they talk about
+have ended and paints them with the moving artists, in the order a full draw
+would (by zorder), since they lie over ellipses and traces that still move.
 """
 from __future__ import annotations
 
@@ -161,7 +161,10 @@ class RankBadge(Overlay):
             from matplotlib.patches import Rectangle
             frame = Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor=theme.foreground,
                               linewidth=sizing.lw(HIGHLIGHT_PX), zorder=8, clip_on=False)
-            ax.add_patch(frame)
+            # A figure artist, not an axes one: the frame reaches beyond the axes (under the panel's
+            # header badge), and only above the figure's text (zorder 3) does a full draw paint it
+            # last, as a blitted frame does.
+            ax.figure.add_artist(frame)
             self.artists.append(frame)
         self.set_visible(False)
 

@@ -235,7 +235,22 @@ class DataPanel:
     def set_ghosts(self, snapshots, visible) -> None:
         """Show the ghost ellipses of the snapshot indices in ``visible`` (others hidden)."""
         visible = set(visible)
-        for t in visible - set(self.ghosts):
+        new = sorted(visible - set(self.ghosts))
+        if new and self.ghosts and new[0] < max(self.ghosts):
+            # Overlapping ghosts are painted in child order: keep it the iteration order whatever
+            # order the frames are asked for in (same frame, same pixels).
+            for e in (e for patches in self.ghosts.values() for e in patches):
+                e.remove()
+            new = sorted(visible | set(self.ghosts))
+            old, self.ghosts = self.ghosts, {}
+        else:
+            old = {}
+        for t in new:
+            if t in old:
+                for e in old[t]:
+                    self.ax.add_patch(e)
+                self.ghosts[t] = old[t]
+                continue
             snap = snapshots[t]
             patches = []
             for j in range(self.k):
