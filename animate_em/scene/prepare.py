@@ -158,6 +158,43 @@ def load_scene_data(data: DataSpec) -> dict[str, Any]:
 # Runs
 # ---------------------------------------------------------------------------
 
+def fit_models(scene: Scene, X: np.ndarray, *, where) -> tuple[list, list[str]]:
+    """Fit every ``(label, model)`` of ``scene.run_models()`` to ``X``, in order, unaligned.
+
+    Parameters
+    ----------
+    scene : Scene
+    X : ndarray of shape (n_samples, 2)
+    where : callable(label) -> str
+        How an error names the run, e.g. ``run 'seed=3'`` or ``[sweep] K = 5``.
+
+    Returns
+    -------
+    runs : list of Run
+    labels : list of str
+
+    Raises
+    ------
+    UserError
+        More components than points, or a fit the EM core refuses.
+    """
+    from animate_em.em import fit
+
+    runs, labels = [], []
+    for label, model in scene.run_models():
+        if model.k > X.shape[0]:
+            raise UserError(f"{where(label)}: k={model.k} components need at least {model.k} points, "
+                            f"the data has {X.shape[0]}")
+        try:
+            runs.append(fit(X, model.k, **model.fit_kwargs()))
+        except UserError:
+            raise
+        except ValueError as error:
+            raise UserError(f"{where(label)}: {str(error).splitlines()[0]}") from None
+        labels.append(label)
+    return runs, labels
+
+
 def fit_runs(scene: Scene, X: np.ndarray) -> tuple[list, list[str]]:
     """Fit every run of ``scene`` to ``X``; components matched across runs to ``runs[0]``.
 
@@ -166,21 +203,7 @@ def fit_runs(scene: Scene, X: np.ndarray) -> tuple[list, list[str]]:
     runs : list of Run
     labels : list of str
     """
-    from animate_em.em import fit
-
-    runs, labels = [], []
-    for label, model in scene.run_models():
-        if model.k > X.shape[0]:
-            raise UserError(f"run {label!r}: k={model.k} components need at least {model.k} points, "
-                            f"the data has {X.shape[0]}")
-        try:
-            run = fit(X, model.k, **model.fit_kwargs())
-        except UserError:
-            raise
-        except ValueError as error:
-            raise UserError(f"run {label!r}: {str(error).splitlines()[0]}") from None
-        runs.append(run)
-        labels.append(label)
+    runs, labels = fit_models(scene, X, where=lambda label: f"run {label!r}")
     return align_runs(runs), labels
 
 

@@ -18,7 +18,6 @@ from typing import Sequence
 
 import numpy as np
 
-from animate_em.errors import UserError
 from animate_em.scene.interpolate import ease
 from animate_em.scene.matching import match_components, permute_run
 
@@ -72,20 +71,9 @@ def fit_sweep(scene, X: np.ndarray) -> tuple[list, list[str]]:
     UserError
         A K larger than the number of points, or a fit the EM core refuses.
     """
-    from animate_em.em import fit
+    from animate_em.scene.prepare import fit_models
 
-    runs, labels = [], []
-    for label, model in scene.run_models():
-        if model.k > X.shape[0]:
-            raise UserError(f"[sweep] k: K = {model.k} components need at least {model.k} points, "
-                            f"the data has {X.shape[0]}")
-        try:
-            runs.append(fit(X, model.k, **model.fit_kwargs()))
-        except UserError:
-            raise
-        except ValueError as error:
-            raise UserError(f"[sweep] {label}: {str(error).splitlines()[0]}") from None
-        labels.append(label)
+    runs, labels = fit_models(scene, X, where=lambda label: f"[sweep] {label}")
     return align_consecutive(runs), labels
 
 
