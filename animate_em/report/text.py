@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from animate_em.report.analysis import SADDLE_ITERATIONS, Monotonicity, ReportData
+from animate_em.scene.panels import signed as fixed_decimals
 
 COVARIANCE_WORDS = {"full": "full", "tied": "tied (shared)", "diag": "diagonal", "spherical": "spherical"}
 
@@ -24,7 +25,8 @@ def signed(value: float, digits: int = 4) -> str:
 
 
 def num(value: float, digits: int = 2) -> str:
-    return f"{value:.{digits}f}".replace("-", "\u2212")
+    """Fixed decimals and a true minus sign, as on the frames."""
+    return fixed_decimals(value, digits)
 
 
 def monotonicity_verdict(m: Monotonicity) -> str:
