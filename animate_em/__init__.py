@@ -11,32 +11,37 @@ The public surface is small:
 :func:`fit` returns a :class:`Run` of :class:`Snapshot` objects; a
 :class:`Scene` (or a run and its data) plus :func:`render` turns them into
 files. The EM core (``animate_em.em``) imports NumPy only; the drawing and
-encoding layers are imported on first use, so ``fit`` stays quick to load.
+encoding layers (``animate_em.scene``, ``animate_em.encode``) are imported on
+first use, so ``fit`` stays quick to load.
 """
-import types as _types
-
 from animate_em.datasets import load_data
 from animate_em.em import Collapse, Run, Selection, Snapshot, fit, restarts, select_k
 from animate_em.errors import UserError
-
-__version__ = "0.1.0"
-
-# The renderer package keeps its name (`from animate_em.render import write`),
-# and the package object is also callable as `animate_em.render(scene, path)`,
-# the one-call API. The call is forwarded here, so the renderer itself still
-# knows nothing of scenes or EM.
-from animate_em import render as _render_package  # noqa: E402
+from animate_em.version import __version__
 
 
-class _CallableRenderPackage(_types.ModuleType):
-    def __call__(self, *args, **kwargs):
-        from animate_em.animation import render as render_animation
+def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir="output", still: bool = False,
+           poster: bool = False, overrides: dict | None = None, on_frame=None, manifest: bool = True,
+           on_start=None, **scene_overrides):
+    """Render a scene or a fitted run to MP4 / GIF / WebM / PNG sequence, plus stills.
 
-        return render_animation(*args, **kwargs)
+    The one-call API; see :func:`animate_em.animation.render` for every
+    parameter. The drawing and encoding layers are imported on the first
+    call, so ``import animate_em`` stays quick.
 
+    >>> animate_em.render("em-basics", formats=("mp4", "gif"), poster=True)   # doctest: +SKIP
+    >>> animate_em.render(run, "fit.mp4", data=X, theme="dark")               # doctest: +SKIP
 
-_render_package.__class__ = _CallableRenderPackage
-render = _render_package
+    Returns
+    -------
+    RenderResult
+    """
+    from animate_em.animation import render as render_animation
+
+    return render_animation(scene_or_run, path, formats=formats, data=data, output_dir=output_dir, still=still,
+                            poster=poster, overrides=overrides, on_frame=on_frame, manifest=manifest,
+                            on_start=on_start, **scene_overrides)
+
 
 _LAZY = {"Scene": "animate_em.scene", "animate": "animate_em.animation",
          "Animation": "animate_em.animation", "RenderResult": "animate_em.animation"}

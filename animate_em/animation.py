@@ -22,10 +22,10 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from animate_em.render import Target, infer_format, write_many, write_png
+from animate_em.encode import Target, infer_format, write_many, write_png
 from animate_em.errors import UserError
-from animate_em.scene import FrameSource, Prepared, Scene, load_scene, poster_image, prepare
-from animate_em.scene.prepare import assemble
+from animate_em.scene import Prepared, Scene, frame_source, load_scene, poster_image, prepare
+from animate_em.scene.prepared import assemble
 
 #: Formats a render can write, in the order ``all`` writes them.
 FORMATS = ("mp4", "gif", "webm", "png")
@@ -112,7 +112,7 @@ def as_prepared(scene_or_run, *, data=None, overrides: dict | None = None) -> Pr
         scene = Scene.default().with_overrides({"name": "run", "title": "EM fit", **overrides})
         labels = [f"run {i + 1}" for i in range(len(runs))] if len(runs) > 1 else [
             f"init={runs[0].settings.get('init')}, seed={runs[0].settings.get('seed')}"]
-        from animate_em.scene.matching import align_runs
+        from animate_em.scene.runs.matching import align_runs
         prepared = assemble(scene, {"X": X, "columns": ("x1", "x2")}, align_runs(runs), labels)
         # The manifest must know the data came from code: the scene cannot reproduce it.
         prepared.meta["from_runs"] = True
@@ -252,7 +252,7 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
         if later.is_dir():
             raise UserError(f"cannot write {later}: it is a folder")
     started = time.perf_counter()
-    source = FrameSource(prepared, copy=False)
+    source = frame_source(prepared, copy=False)
     total = len(source)
 
     def frames():
@@ -312,11 +312,49 @@ def write_stills(scene_or_run=None, path=None, *, data=None, output_dir="output"
         still_path, poster_path = Path(output_dir) / f"{name}.png", Path(output_dir) / f"{name}_poster.png"
     paths = []
     if still:
-        source = FrameSource(prepared)
+        source = frame_source(prepared)
         paths.append(write_png(source.frame(len(source) - 1)[..., :3], still_path))
     if poster:
         paths.append(write_png(poster_image(prepared)[..., :3], poster_path))
     return paths
+
+
+def render_from_manifest(path: str | os.PathLike, out=None, *, formats=None, output_dir="output",
+                         strict: bool = False, **kwargs):
+    """Render a manifest's scene again: same scene, same data, same frames.
+
+    Parameters
+    ----------
+    path : path-like
+        The manifest.
+    out : path-like, optional
+        Output file, as for :func:`render`.
+    formats : str or sequence of str, optional
+        Default: the formats the manifest records.
+    output_dir : path-like
+    strict : bool
+        See :func:`load`.
+    **kwargs
+        Passed to :func:`render` (``still``, ``poster``, ``on_frame``).
+
+    Returns
+    -------
+    RenderResult
+
+    Raises
+    ------
+    UserError
+        See :func:`animate_em.manifest.prepare_from_manifest`.
+    """
+    from animate_em.manifest.replay import prepare_from_manifest, recorded_formats
+
+    prepared, manifest = prepare_from_manifest(path, strict=strict)
+    if formats is None and out is None:
+        formats = recorded_formats(manifest) or None
+        recorded = [o.get("format") for o in manifest.get("outputs", []) if isinstance(o, dict)]
+        kwargs.setdefault("still", "still" in recorded)
+        kwargs.setdefault("poster", "poster" in recorded)
+    return render(prepared, out, formats=formats, output_dir=output_dir, **kwargs)
 
 
 # ---------------------------------------------------------------------------

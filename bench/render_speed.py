@@ -199,7 +199,7 @@ def lecturer_render(X: np.ndarray, initial, *, k: int, n_iter: int, frames_per_i
 def bench_speed(work: Workload, repeat: int) -> list[dict]:
     import animate_em
     from animate_em.animation import as_prepared
-    from animate_em.render.ffmpeg import count_frames
+    from animate_em.encode.ffmpeg import count_frames
 
     rows = []
     for fpi in (1, 5):
@@ -312,7 +312,7 @@ def bench_memory(work: Workload) -> list[dict]:
 def multi_panel_scene(work: Workload):
     """The built-in ``restarts`` scene if installed, else a grid of runs from different seeds."""
     from animate_em.scene import Scene
-    from animate_em.scene.spec import builtin_scenes, load_scene
+    from animate_em.scene.spec.scene import builtin_scenes, load_scene
 
     if "restarts" in builtin_scenes():
         return load_scene("restarts"), "restarts (built-in)"
@@ -435,6 +435,7 @@ def main() -> None:
     repeat = args.repeat or 1
     import imageio_ffmpeg
     import matplotlib
+
     import animate_em
     print(f"animate-em {animate_em.__version__}, matplotlib {matplotlib.__version__}, "
           f"ffmpeg {imageio_ffmpeg.get_ffmpeg_version()}, {os.cpu_count()} CPUs, "

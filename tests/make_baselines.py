@@ -36,10 +36,10 @@ def _log_likelihood(X, weights, means, covs):
 def baseline_prepared(theme: str = "light", width: int = WIDTH, height: int = HEIGHT, n_runs: int = 1):
     """A small fixed scene: 3 clusters, 6 hand-made iterations, 4 frames per iteration."""
     from animate_em.em.types import Run, Snapshot
-    from animate_em.scene.palette import get_theme
-    from animate_em.scene.prepare import Prepared
-    from animate_em.scene.spec import Scene
-    from animate_em.scene.timeline import Timeline
+    from animate_em.scene.draw.palette import get_theme
+    from animate_em.scene.prepared import Prepared
+    from animate_em.scene.spec.scene import Scene
+    from animate_em.scene.timing.timeline import Timeline
 
     rng = np.random.default_rng(7)
     true_means = np.array([[0.0, 0.0], [4.0, 1.0], [1.5, 4.0]])
@@ -84,9 +84,9 @@ def moment_frames(prepared) -> dict[str, int]:
 
 def render_baselines(prepared):
     """{name: RGBA frame} for every baseline image."""
-    from animate_em.scene.frames import FrameSource
+    from animate_em.scene.frames.source import frame_source
 
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     return {name: source.frame(index) for name, index in moment_frames(prepared).items()}
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import animate_em
+from animate_em import animation
 from animate_em import manifest as manifests
 from animate_em.animation import as_prepared
 from animate_em.cli import main
@@ -111,7 +112,7 @@ def test_scene_round_trips_and_data_hash_matches_the_array(rendered):
 
 def test_render_from_manifest_gives_identical_frames(rendered, tmp_path):
     folder, result = rendered
-    again = manifests.render_from_manifest(result.manifest, output_dir=tmp_path)
+    again = animation.render_from_manifest(result.manifest, output_dir=tmp_path)
     assert sorted(p.name for p in again.paths) == ["em-basics.mp4", "em-basics_frames"]
     first, second = _pngs(folder / "em-basics_frames"), _pngs(tmp_path / "em-basics_frames")
     assert len(first) == len(second) == result.n_frames
@@ -238,7 +239,7 @@ def test_frame_count_drift_is_refused(rendered, tmp_path):
     path = tmp_path / "drift.manifest.json"
     path.write_text(json.dumps(record))
     with pytest.raises(UserError, match="frames"):
-        manifests.render_from_manifest(path, output_dir=tmp_path)
+        animation.render_from_manifest(path, output_dir=tmp_path)
     assert as_prepared(manifests.load(path)).n_frames == result.n_frames
 
 

@@ -16,7 +16,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from animate_em.animation import as_prepared
 from animate_em.cli import main
 from animate_em.errors import UserError
-from animate_em.scene import FrameSource, load_scene
+from animate_em.scene import frame_source, load_scene
 from animate_em.slides import build_deck, latex_escape
 
 TINY = {"width": 320, "height": 180, "fps": 10, "frames_per_iteration": 1, "max_iter": 4,
@@ -79,7 +79,7 @@ def test_each_slide_embeds_its_mp4_and_cover(deck):
         poster = slide.part.rels[blip].target_part
         assert poster.content_type == "image/png"
         image = np.asarray(Image.open(io.BytesIO(poster.blob)).convert("RGB"))
-        first = FrameSource(as_prepared(scene, overrides=TINY)).frame(0)[..., :3]
+        first = frame_source(as_prepared(scene, overrides=TINY)).frame(0)[..., :3]
         assert np.array_equal(image, first)
         # Inside the slide, at the video's aspect ratio.
         shape = next(s for s in slide.shapes if s.shape_id == int(pic.find(".//p:cNvPr", NS).get("id")))

@@ -14,8 +14,9 @@ import math
 import click
 import numpy as np
 
-from animate_em import __version__, datasets
+from animate_em import datasets
 from animate_em.errors import UserError
+from animate_em.version import __version__
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
 INITS = ("random", "random_from_data", "kmeans++", "kmeans")

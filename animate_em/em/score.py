@@ -1,7 +1,10 @@
 """Densities and responsibilities of any data under one snapshot.
 
 Snapshots hold full covariance matrices, so every function here works from
-those; they are computed on demand (never stored per iteration).
+those; they are computed on demand (never stored per iteration). A snapshot
+is anything with ``weights``, ``means``, ``covariances``, ``n_components``
+and ``n_features`` (:class:`~animate_em.em.types.Snapshot`); this module does
+not import the types, which call into it.
 """
 from __future__ import annotations
 
@@ -12,10 +15,9 @@ import numpy as np
 from animate_em.errors import UserError
 
 from . import checks, estep, gaussian
-from .types import Snapshot
 
 
-def _log_prob(X, snapshot: Snapshot) -> np.ndarray:
+def _log_prob(X, snapshot) -> np.ndarray:
     """``log w_k + log N(x_n | k)``, shape (n_samples, K)."""
     X = checks.check_data(X)
     if X.shape[1] != snapshot.n_features:
@@ -43,7 +45,7 @@ def _log_normalise(log_prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return log_prob - log_norm, log_norm[:, 0]
 
 
-def log_responsibilities(X, snapshot: Snapshot) -> np.ndarray:
+def log_responsibilities(X, snapshot) -> np.ndarray:
     """Log posterior probabilities of the components.
 
     Parameters
@@ -60,22 +62,22 @@ def log_responsibilities(X, snapshot: Snapshot) -> np.ndarray:
     return _log_normalise(_log_prob(X, snapshot))[0]
 
 
-def responsibilities(X, snapshot: Snapshot) -> np.ndarray:
+def responsibilities(X, snapshot) -> np.ndarray:
     """Posterior probabilities of the components, shape (n_samples, n_components); rows sum to 1."""
     return np.exp(log_responsibilities(X, snapshot))
 
 
-def score_samples(X, snapshot: Snapshot) -> np.ndarray:
+def score_samples(X, snapshot) -> np.ndarray:
     """Log density of the mixture at every point, shape (n_samples,)."""
     return _log_normalise(_log_prob(X, snapshot))[1]
 
 
-def mean_log_likelihood(X, snapshot: Snapshot) -> float:
+def mean_log_likelihood(X, snapshot) -> float:
     """Per-sample mean log-likelihood (scikit-learn's ``score``)."""
     return float(score_samples(X, snapshot).mean())
 
 
-def log_likelihood(X, snapshot: Snapshot) -> float:
+def log_likelihood(X, snapshot) -> float:
     """Total log-likelihood of X under the snapshot."""
     return float(score_samples(X, snapshot).sum())
 
@@ -102,7 +104,7 @@ def aic(log_likelihood_total: float, n_params: int) -> float:
     return -2.0 * log_likelihood_total + 2.0 * n_params
 
 
-def sample(snapshot: Snapshot, n: int, seed=None) -> tuple[np.ndarray, np.ndarray]:
+def sample(snapshot, n: int, seed=None) -> tuple[np.ndarray, np.ndarray]:
     """Draw ``n`` points from the mixture.
 
     Returns

@@ -13,16 +13,32 @@ The chapters are the frames at which each EM iteration begins (every one is a
 keyframe of the MP4), so a presenter can jump straight to iteration 10.
 :func:`load` turns a manifest back into the exact :class:`Scene`, after
 checking that the data it loads today hashes to what was drawn;
-:func:`render_from_manifest` draws it again.
+:func:`animate_em.animation.render_from_manifest` draws it again.
 """
 from __future__ import annotations
 
-from .record import (MANIFEST_VERSION, SUFFIX, VTT_SUFFIX, build_manifest, chapters, data_hash, manifest_path,
-                     versions, write_chapters_vtt, write_manifest)
-from .replay import (VersionWarning, load, load_manifest, prepare_from_manifest, recorded_formats,
-                     render_from_manifest, version_differences)
+from animate_em.manifest.record import (
+                     MANIFEST_VERSION,
+                     SUFFIX,
+                     VTT_SUFFIX,
+                     build_manifest,
+                     chapters,
+                     data_hash,
+                     manifest_path,
+                     versions,
+                     write_chapters_vtt,
+                     write_manifest,
+)
+from animate_em.manifest.replay import (
+                     VersionWarning,
+                     load,
+                     load_manifest,
+                     prepare_from_manifest,
+                     recorded_formats,
+                     version_differences,
+)
 
 __all__ = ["MANIFEST_VERSION", "SUFFIX", "VTT_SUFFIX", "VersionWarning", "build_manifest", "chapters", "data_hash",
            "load", "load_manifest", "manifest_path", "prepare_from_manifest", "recorded_formats",
-           "render_from_manifest", "version_differences", "versions", "write_manifest",
+           "version_differences", "versions", "write_manifest",
            "write_chapters_vtt"]

@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from animate_em.encode.atomic import write_text
 from animate_em.errors import UserError
-from animate_em.render.atomic import write_text
+from animate_em.scene.kinds import get_kind
+from animate_em.version import __version__
 
 __all__ = ["MANIFEST_VERSION", "SUFFIX", "VTT_SUFFIX", "build_manifest", "chapters", "data_hash", "manifest_path",
            "versions", "write_chapters_vtt", "write_manifest"]
@@ -31,8 +33,6 @@ VTT_SUFFIX = ".chapters.vtt"
 @lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
     """Versions of everything that shapes a render: animate_em, numpy, matplotlib, imageio-ffmpeg, python."""
-    from animate_em import __version__
-
     found = {"animate_em": __version__, "python": platform.python_version()}
     for package in ("numpy", "matplotlib", "imageio", "imageio-ffmpeg"):
         try:
@@ -65,10 +65,9 @@ def chapters(timeline) -> list[dict[str, Any]]:
     """
     fps = timeline.fps
     starts = timeline.iteration_start_frames
-    # A sweep over K names its steps ("K = 3"); an EM timeline counts iterations.
+    # A timeline may name its chapters (a sweep over K: "Start", "K = 3"); an EM timeline counts iterations.
     titles = getattr(timeline, "chapter_titles", None) or [f"Iteration {i}" for i in range(1, len(starts) + 1)]
-    marks = [{"title": "Initial guess" if getattr(timeline, "kind", "em") != "sweep" else "Start",
-              "iteration": 0, "frame": 0}]
+    marks = [{"title": getattr(timeline, "start_title", "Initial guess"), "iteration": 0, "frame": 0}]
     marks += [{"title": title, "iteration": i, "frame": int(frame)}
               for i, (title, frame) in enumerate(zip(titles, starts), start=1)]
     marks.append({"title": "Final fit", "iteration": None, "frame": int(timeline.end_start_frame)})
@@ -151,7 +150,7 @@ def build_manifest(result, *, folder: str | os.PathLike | None = None) -> dict[s
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "reproducible": data.get("kind") != "code",
         "scene": scene_dict,
-        "seeds": {"data": scene.data.seed, "runs": [m.seed for _, m in scene.run_models()]},
+        "seeds": {"data": scene.data.seed, "runs": [m.seed for _, m in get_kind(scene.kind).models(scene)]},
         "versions": dict(versions()),
         "data": data,
         "runs": _runs_record(prepared),

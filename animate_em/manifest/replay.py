@@ -1,4 +1,8 @@
-"""Reading a manifest back: check it, rebuild the exact scene, and draw it again."""
+"""Reading a manifest back: check it and rebuild the exact scene with its data, ready to draw again.
+
+Drawing it again is :func:`animate_em.animation.render_from_manifest` (the
+glue that also writes files); this module only reads and checks.
+"""
 from __future__ import annotations
 
 import json
@@ -8,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from animate_em.errors import UserError
-
-from .record import MANIFEST_VERSION, data_hash, versions
+from animate_em.manifest.record import MANIFEST_VERSION, data_hash, versions
+from animate_em.scene.prepared import prepare
 
 __all__ = ["VersionWarning", "load", "load_manifest", "prepare_from_manifest", "recorded_formats",
-           "render_from_manifest", "version_differences"]
+           "version_differences"]
 
 #: Packages whose versions decide the frames: matplotlib draws them, NumPy fits EM.
 _FRAME_PACKAGES = ("animate_em", "numpy", "matplotlib")
@@ -106,7 +110,7 @@ def _scene_from(manifest: dict[str, Any], where: str, base: Path):
 
 
 def _check_data(scene, manifest: dict[str, Any], where: str) -> None:
-    from animate_em.scene.prepare import load_scene_data
+    from animate_em.scene.runs.data import load_scene_data
 
     data = manifest["data"]
     loaded = load_scene_data(scene.data)
@@ -174,11 +178,9 @@ def prepare_from_manifest(path: str | os.PathLike, *, strict: bool = False):
     UserError
         See :func:`load`; also when the frame count would differ from the manifest's.
     """
-    from animate_em.animation import as_prepared
-
     scene = load(path, strict=strict)
     manifest = load_manifest(path)
-    prepared = as_prepared(scene)
+    prepared = prepare(scene)
     expected = manifest["video"]["n_frames"]
     if len(prepared.timeline) != expected:
         raise UserError(f"{os.fspath(path)}: re-rendering gives {len(prepared.timeline)} frames, the manifest "
@@ -191,41 +193,3 @@ def recorded_formats(manifest: dict[str, Any]) -> tuple[str, ...]:
     """The animation formats a manifest's render wrote (``mp4``, ``gif``, ``webm``, ``png``)."""
     recorded = [o.get("format") for o in manifest.get("outputs", []) if isinstance(o, dict)]
     return tuple(f for f in recorded if f in ("mp4", "gif", "webm", "png"))
-
-
-def render_from_manifest(path: str | os.PathLike, out=None, *, formats=None, output_dir="output",
-                         strict: bool = False, **kwargs):
-    """Render a manifest's scene again: same scene, same data, same frames.
-
-    Parameters
-    ----------
-    path : path-like
-        The manifest.
-    out : path-like, optional
-        Output file, as for :func:`animate_em.animation.render`.
-    formats : str or sequence of str, optional
-        Default: the formats the manifest records.
-    output_dir : path-like
-    strict : bool
-        See :func:`load`.
-    **kwargs
-        Passed to :func:`~animate_em.animation.render` (``still``, ``poster``, ``on_frame``).
-
-    Returns
-    -------
-    RenderResult
-
-    Raises
-    ------
-    UserError
-        See :func:`prepare_from_manifest`.
-    """
-    from animate_em.animation import render
-
-    prepared, manifest = prepare_from_manifest(path, strict=strict)
-    if formats is None and out is None:
-        formats = recorded_formats(manifest) or None
-        recorded = [o.get("format") for o in manifest.get("outputs", []) if isinstance(o, dict)]
-        kwargs.setdefault("still", "still" in recorded)
-        kwargs.setdefault("poster", "poster" in recorded)
-    return render(prepared, out, formats=formats, output_dir=output_dir, **kwargs)

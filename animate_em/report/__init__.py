@@ -103,11 +103,11 @@ def _poster(inputs: Inputs) -> tuple[np.ndarray, float]:
 
 
 def _write_gif(inputs: Inputs, path: Path, gif_width: int, on_frame) -> Path:
-    from animate_em.render import Target, write_many
-    from animate_em.scene import FrameSource
+    from animate_em.encode import Target, write_many
+    from animate_em.scene import frame_source
 
     p = inputs.prepared
-    source = FrameSource(p, copy=False)
+    source = frame_source(p, copy=False)
     total = len(source)
     width = min(gif_width, p.width)
     return write_many(source, [Target(path, format="gif", options={"gif_width": width})], fps=p.fps,
@@ -323,7 +323,7 @@ def _check_study(*, n_restarts, restart_tol, restart_max_iter, k_max, covariance
 
 def _draw_everything(data: ReportData, inputs: Inputs, tmp: Path, *, gif: bool, gif_width: int, tell,
                      on_frame) -> dict:
-    from animate_em.render import write_png
+    from animate_em.encode import write_png
     from animate_em.report import figures
     from animate_em.report.html import write_html
     from animate_em.report.pdf import WIDTH, write_pdf

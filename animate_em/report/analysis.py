@@ -288,9 +288,9 @@ def versions() -> dict:
     """Versions of everything that shapes the numbers and pictures."""
     import matplotlib
 
-    import animate_em
+    from animate_em.version import __version__
 
-    return {"animate_em": animate_em.__version__, "numpy": np.__version__,
+    return {"animate_em": __version__, "numpy": np.__version__,
             "matplotlib": matplotlib.__version__, "python": platform.python_version()}
 
 

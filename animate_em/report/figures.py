@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 
 from animate_em.em import responsibilities
 from animate_em.report.analysis import ReportData
-from animate_em.scene.figure import pinned_style
-from animate_em.scene.interpolate import ellipse_points
-from animate_em.scene.palette import OKABE_ITO, THEMES, component_rgb, mix_colours
+from animate_em.scene.draw.ellipse import ellipse_points
+from animate_em.scene.draw.figure import pinned_style
+from animate_em.scene.draw.palette import OKABE_ITO, THEMES, component_rgb, mix_colours
 
 FG = THEMES["light"].foreground
 MUTED = THEMES["light"].muted
@@ -163,7 +163,7 @@ def _limits(X, runs, sigma: float = 2.0, margin: float = 0.04):
 
 def _best_worst(fig, d: ReportData, slot_best, slot_worst) -> None:
     """The best and the worst final fit of all restarts on the same axes (worst relabelled to match)."""
-    from animate_em.scene.matching import align_runs
+    from animate_em.scene.runs.matching import align_runs
 
     pool = [(r, st.init) for st in d.restarts.values() for r in st.runs]
     best = max(pool, key=lambda p: p[0].final.log_likelihood)

@@ -79,7 +79,7 @@ def _from_data(source, model: dict, columns, style: dict, k_max: int) -> Inputs:
     from animate_em import datasets
     from animate_em.em import fit, select_k
     from animate_em.scene import Scene
-    from animate_em.scene.prepare import assemble
+    from animate_em.scene.prepared import assemble
 
     names = [c.strip() for c in columns.split(",")] if isinstance(columns, str) else columns
     data = datasets.open_data(source, columns=names)

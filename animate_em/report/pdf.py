@@ -20,7 +20,7 @@ from matplotlib.font_manager import FontProperties
 
 from animate_em.report import figures
 from animate_em.report.figures import FG, MUTED
-from animate_em.scene.figure import pinned_style
+from animate_em.scene.draw.figure import pinned_style
 
 A4 = (8.27, 11.69)             # inches
 LEFT, RIGHT, TOP, BOTTOM = 0.8, 0.8, 0.7, 0.75

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from animate_em.report.analysis import SADDLE_ITERATIONS, Monotonicity, ReportData
-from animate_em.scene.panels import signed as fixed_decimals
+from animate_em.scene.draw.panels import signed as fixed_decimals
 
 COVARIANCE_WORDS = {"full": "full", "tied": "tied (shared)", "diag": "diagonal", "spherical": "spherical"}
 

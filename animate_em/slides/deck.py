@@ -103,12 +103,12 @@ def _prepare(scene, name: str, overrides: dict):
 def _render_item(prepared, beamer_prepared, name: str, folder: Path) -> SlideItem:
     from animate_em import manifest as manifests
     from animate_em.animation import render
-    from animate_em.render import write_png
-    from animate_em.scene import FrameSource
+    from animate_em.encode import write_png
+    from animate_em.scene import frame_source
 
     result = render(prepared, folder / f"{name}.mp4")
     # The first frame is what the video shows when it starts: the natural cover.
-    cover = write_png(FrameSource(prepared).frame(0)[..., :3], folder / f"{name}_cover.png")
+    cover = write_png(frame_source(prepared).frame(0)[..., :3], folder / f"{name}_cover.png")
     record = manifests.load_manifest(result.manifest)
     item = SlideItem(name=name, title=prepared.scene.title or name, caption=caption_text(prepared),
                      notes=_notes(record), video=result.paths[0], cover=cover, manifest=result.manifest,
@@ -220,7 +220,7 @@ def _tex_path(media: Path, tex_dir: Path) -> str:
 
 
 def _move_media(scratch: Path, media: Path, items: list) -> None:
-    from animate_em.render.atomic import replace_dir
+    from animate_em.encode.atomic import replace_dir
 
     media.mkdir(parents=True, exist_ok=True)
     for entry in sorted(scratch.iterdir()):

@@ -12,7 +12,7 @@ from PIL import Image
 import animate_em
 from animate_em.animation import as_prepared, output_paths, resolve_formats
 from animate_em.errors import UserError
-from animate_em.scene import FrameSource
+from animate_em.scene import frame_source
 
 TINY = {"width": 320, "height": 180, "fps": 10, "frames_per_iteration": 1, "max_iter": 4,
         "hold_start": 0.2, "hold_end": 0.3}
@@ -62,16 +62,16 @@ def test_rendering_a_run_without_its_data_is_a_user_error():
 
 
 def test_same_scene_and_seed_give_identical_frames():
-    a = FrameSource(as_prepared("em-basics", overrides=TINY))
-    b = FrameSource(as_prepared("em-basics", overrides=TINY))
+    a = frame_source(as_prepared("em-basics", overrides=TINY))
+    b = frame_source(as_prepared("em-basics", overrides=TINY))
     assert len(a) == len(b)
     for index in (0, len(a) // 2, len(a) - 1):
         assert np.array_equal(a.frame(index), b.frame(index))
 
 
 def test_a_different_seed_changes_the_frames():
-    a = FrameSource(as_prepared("em-basics", overrides=TINY))
-    b = FrameSource(as_prepared("em-basics", overrides={**TINY, "seed": 5}))
+    a = frame_source(as_prepared("em-basics", overrides=TINY))
+    b = frame_source(as_prepared("em-basics", overrides={**TINY, "seed": 5}))
     assert not np.array_equal(a.frame(0), b.frame(0))
 
 

@@ -15,7 +15,6 @@ from animate_em import __version__, datasets
 from animate_em.cli import main
 
 
-
 def _invoke(*args):
     result = CliRunner().invoke(main, [str(arg) for arg in args])
     assert result.exit_code == 0, (result.stderr, result.exception)

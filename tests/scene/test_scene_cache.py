@@ -1,4 +1,4 @@
-"""FrameSource caches: background + points layer, whole frames in holds, ghosts painted onto the background.
+"""Frame source caches: background + points layer, whole frames in holds, ghosts painted onto the background.
 
 Every cache must give the pixels of a full redraw; these tests also check that
 each cache is actually used where it should be (a cache that is never hit
@@ -9,10 +9,10 @@ import dataclasses
 import matplotlib as mpl
 import numpy as np
 import pytest
-
-from animate_em.scene.frames import FrameSource
-from animate_em.scene.timeline import Timeline
 from scene_probe import maker
+
+from animate_em.scene.frames.source import frame_source
+from animate_em.scene.timing.timeline import Timeline
 
 
 def _count_point_draws(source):
@@ -47,8 +47,8 @@ def paced(prepared):
 
 
 def _assert_stream_equals_full_redraws(prepared):
-    streamed = FrameSource(prepared, copy=False)
-    reference = FrameSource(prepared)
+    streamed = frame_source(prepared, copy=False)
+    reference = frame_source(prepared)
     for index, frame in enumerate(streamed):
         full = reference.frame(index, full_redraw=True)
         assert np.array_equal(frame, full), f"frame {index} ({prepared.timeline.moment(index).phase})"
@@ -85,7 +85,7 @@ def test_a_ghost_over_the_spines_falls_back_to_a_full_draw():
 
 
 def test_m_beat_frames_reuse_the_points_layer(paced):
-    source = FrameSource(paced, copy=False)
+    source = frame_source(paced, copy=False)
     counts = _count_point_draws(source)
     timeline = paced.timeline
     drawn_at = []
@@ -109,7 +109,7 @@ def test_m_beat_frames_reuse_the_points_layer(paced):
 
 
 def test_holds_reuse_the_whole_frame(paced):
-    source = FrameSource(paced, copy=False)
+    source = frame_source(paced, copy=False)
     counts = _count_point_draws(source)
     drawn_before = source.stats["points_drawn"]      # frame(0), drawn to build the figure
     frames = [f.copy() for f in source]
@@ -125,8 +125,8 @@ def test_holds_reuse_the_whole_frame(paced):
 
 
 def test_random_access_through_the_caches_equals_streaming(prepared):
-    streamed = list(FrameSource(prepared))
-    source = FrameSource(prepared)
+    streamed = list(frame_source(prepared))
+    source = frame_source(prepared)
     n = len(streamed)
     # Backwards (ghosts disappear), jumps into and out of beats and holds, repeats.
     order = [n - 1, n - 2, 0, 1, n // 2, n // 2 + 1, n // 2 + 1, 3, n - 1, 2, n // 3, n // 3 + 1]
@@ -139,9 +139,9 @@ def test_random_access_through_the_caches_equals_streaming(prepared):
 
 
 def test_streaming_leaves_the_callers_rcparams_alone_between_frames(prepared):
-    reference = list(FrameSource(prepared))
+    reference = list(frame_source(prepared))
     user = {"path.simplify": False, "lines.linewidth": 7.0, "font.family": ["serif"], "text.antialiased": False}
     with mpl.rc_context(user):
-        for index, frame in enumerate(FrameSource(prepared, copy=False)):
+        for index, frame in enumerate(frame_source(prepared, copy=False)):
             assert all(mpl.rcParams[k] == v for k, v in user.items()), index
             assert np.array_equal(frame, reference[index]), index

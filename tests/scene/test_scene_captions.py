@@ -1,10 +1,11 @@
 """The end caption of several runs says who won, and never invents a winner."""
 from __future__ import annotations
 
-import numpy as np
 from types import SimpleNamespace
 
-from animate_em.scene.captions import end_text
+import numpy as np
+
+from animate_em.scene.draw.captions import end_text
 
 
 def _run(collapsed=False):

@@ -6,9 +6,9 @@ import re
 import numpy as np
 import pytest
 
-from animate_em.scene import FrameSource, load_scene, prepare
-from animate_em.scene.captions import shown_decimals
-from animate_em.scene.overlays import GapLabel, RankBadge, gap_shown
+from animate_em.scene import frame_source, load_scene, prepare
+from animate_em.scene.draw.captions import shown_decimals
+from animate_em.scene.draw.overlays import GapLabel, RankBadge, gap_shown
 
 NUMBER = re.compile(r"[−-]?\d+\.\d+")
 
@@ -45,7 +45,7 @@ def per_sample_restarts():
                                                    "fps": 4, "trace_scale": "per-sample", "annotate_gap": True,
                                                    "show_trace": True})
     prepared = prepare(scene)
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(len(source) - 1)
     return prepared, source
 

@@ -5,14 +5,13 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 from matplotlib.text import Text
-
-from animate_em.scene.figure import MARGIN, Sizing, StampText, make_figure, pinned_style
-from animate_em.scene.layout import Box, Decor, frame_layout
-from animate_em.scene.frames import FrameSource
-from animate_em.scene.panels import data_limits, mass_percent, signed, widen_to_aspect
-from animate_em.scene.points import PointCloud
 from scene_probe import maker
 
+from animate_em.scene.draw.figure import MARGIN, Sizing, StampText, make_figure, pinned_style
+from animate_em.scene.draw.layout import Box, Decor, frame_layout
+from animate_em.scene.draw.panels import data_limits, mass_percent, signed, widen_to_aspect
+from animate_em.scene.draw.points import PointCloud
+from animate_em.scene.frames.source import frame_source
 
 PRESETS = [(854, 480), (1280, 720), (1920, 1080), (3840, 2160)]
 
@@ -91,7 +90,7 @@ def _visible_texts(source):
 @pytest.mark.parametrize("frame", ["first", "last"])
 def test_no_text_overlaps_or_enters_the_margin(width, height, n_runs, frame):
     prepared = maker.baseline_prepared(width=width, height=height, n_runs=n_runs)
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(0 if frame == "first" else len(source) - 1)
     for a in source.dynamic:
         a.set_animated(False)
@@ -110,10 +109,10 @@ def test_no_text_overlaps_or_enters_the_margin(width, height, n_runs, frame):
 
 def test_frames_do_not_depend_on_the_users_rcparams():
     prepared = maker.baseline_prepared(width=320, height=180)
-    reference = FrameSource(prepared).frame(10)
+    reference = frame_source(prepared).frame(10)
     with mpl.rc_context({"font.size": 30, "lines.linewidth": 9, "axes.facecolor": "red",
                          "font.family": "serif", "axes.unicode_minus": False, "path.simplify": False}):
-        assert np.array_equal(FrameSource(prepared).frame(10), reference)
+        assert np.array_equal(frame_source(prepared).frame(10), reference)
         # ... and drawing leaves the caller's settings alone.
         assert mpl.rcParams["font.size"] == 30 and mpl.rcParams["font.family"] == ["serif"]
     with pinned_style():

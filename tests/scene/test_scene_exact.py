@@ -10,8 +10,8 @@ in one scene or another, so every scene is checked, at a tiny size to stay fast.
 import numpy as np
 import pytest
 
-from animate_em.scene import FrameSource, load_scene, prepare
-from animate_em.scene.spec import builtin_scenes
+from animate_em.scene import frame_source, load_scene, prepare
+from animate_em.scene.spec.scene import builtin_scenes
 
 TINY = {"width": 320, "height": 180}
 EM = {"fps": 10, "frames_per_iteration": 2, "max_iter": 12}
@@ -32,7 +32,7 @@ class _FullRedraws:
     """
 
     def __init__(self, prepared):
-        self.source = FrameSource(prepared)
+        self.source = frame_source(prepared)
         self.source._ensure_built()
         self.moments = [self.source._moments(i) for i in range(len(self.source))]
         self.cache = []
@@ -59,7 +59,7 @@ def test_every_frame_streamed_and_in_random_order_equals_a_full_redraw(name):
     full = _FullRedraws(prepared)
     n = len(full.moments)
     # Streaming without copies: every cache on the path an encoder takes.
-    streamed = FrameSource(prepared, copy=False)
+    streamed = frame_source(prepared, copy=False)
     for index, frame in enumerate(streamed):
         reference = full[index]
         assert np.array_equal(frame, reference), f"{name} frame {index}: {_first_difference(frame, reference)}"
@@ -68,7 +68,7 @@ def test_every_frame_streamed_and_in_random_order_equals_a_full_redraw(name):
     # several ghost changes at once, repeats, and a full redraw in the middle.
     rng = np.random.default_rng(len(name))
     order = [n - 1, 0, n // 2, *rng.integers(0, n, 4).tolist(), n - 2, 1, n - 1]
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     for step, index in enumerate(order):
         if step == len(order) // 2:
             source.frame(int(rng.integers(0, n)), full_redraw=True)
@@ -81,7 +81,7 @@ def test_every_frame_streamed_and_in_random_order_equals_a_full_redraw(name):
 def test_first_and_last_frame_equal_a_full_redraw_at_another_size(name):
     # Where overlays, badges and swatches land (and whether they touch) depends on the size:
     # the rank frame of "restarts" met its panel's header badge at 426 x 240 only.
-    source = FrameSource(_prepared(name, {"width": 426, "height": 240}))
+    source = frame_source(_prepared(name, {"width": 426, "height": 240}))
     n = len(source)
     for index in (0, n - 1):
         frame = source.frame(index)

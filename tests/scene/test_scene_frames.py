@@ -1,11 +1,12 @@
-"""FrameSource: frame count, shapes, determinism, blitting against full redraws, geometry on screen."""
+"""Frame sources: frame count, shapes, determinism, blitting against full redraws, geometry on screen."""
 
 import numpy as np
 import pytest
-
-from animate_em.scene.frames import FrameSource
-from animate_em.scene.interpolate import ellipse_geometry, interpolate_parameters
 from scene_probe import maker
+
+from animate_em.scene.draw.ellipse import ellipse_geometry
+from animate_em.scene.frames.source import frame_source
+from animate_em.scene.timing.tween import interpolate_parameters
 
 
 @pytest.fixture(scope="module")
@@ -15,11 +16,11 @@ def prepared():
 
 @pytest.fixture(scope="module")
 def frames(prepared):
-    return list(FrameSource(prepared))
+    return list(frame_source(prepared))
 
 
 def test_frame_count_matches_timeline(prepared, frames):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     assert len(source) == prepared.timeline.n_frames == len(frames)
 
 
@@ -31,7 +32,7 @@ def test_frames_are_rgba_uint8_of_the_scene_size(frames):
 
 
 def test_two_sources_give_identical_frames(prepared, frames):
-    again = list(FrameSource(prepared))
+    again = list(frame_source(prepared))
     assert all(np.array_equal(a, b) for a, b in zip(frames, again))
 
 
@@ -42,13 +43,13 @@ def test_frames_change_during_the_animation(frames):
 
 
 def test_random_access_equals_streaming(prepared, frames):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     for index in (len(frames) - 1, 0, 13, 5, 13):
         assert np.array_equal(source.frame(index), frames[index])
 
 
 def test_blitted_frames_equal_full_redraws(prepared, frames):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     for index in range(0, len(frames), 3):
         full = source.frame(index, full_redraw=True)
         assert np.array_equal(full, frames[index]), f"frame {index}: blitting differs from a full redraw"
@@ -56,25 +57,25 @@ def test_blitted_frames_equal_full_redraws(prepared, frames):
 
 def test_blitting_with_several_runs_equals_full_redraws():
     prepared = maker.baseline_prepared(width=480, height=270, n_runs=2)
-    streamed = list(FrameSource(prepared))
-    source = FrameSource(prepared)
+    streamed = list(frame_source(prepared))
+    source = frame_source(prepared)
     for index in (0, 7, 12, len(streamed) - 1):
         assert np.array_equal(source.frame(index, full_redraw=True), streamed[index])
 
 
 def test_streaming_without_copy_yields_the_reused_buffer(prepared):
-    source = FrameSource(prepared, copy=False)
+    source = frame_source(prepared, copy=False)
     iterator = iter(source)
     first = next(iterator)
     snapshot = first.copy()
     second = next(iterator)
     assert np.shares_memory(first, second)
-    assert np.array_equal(second, FrameSource(prepared).frame(1))
-    assert np.array_equal(snapshot, FrameSource(prepared).frame(0))
+    assert np.array_equal(second, frame_source(prepared).frame(1))
+    assert np.array_equal(snapshot, frame_source(prepared).frame(0))
 
 
 def test_ellipses_show_the_parameters_of_the_moment(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     run = prepared.runs[0]
     timeline = prepared.timeline
     checked = 0
@@ -108,7 +109,7 @@ def _ellipse_box(patch):
 
 
 def test_axis_limits_are_fixed_and_hold_every_ellipse(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(0)
     ax = source.panels[0].ax
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
@@ -126,7 +127,7 @@ def test_axis_limits_are_fixed_and_hold_every_ellipse(prepared):
 
 
 def test_equal_aspect_for_comparable_ranges(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(0)
     ax = source.panels[0].ax
     bbox = ax.get_window_extent()
@@ -136,7 +137,7 @@ def test_equal_aspect_for_comparable_ranges(prepared):
 
 
 def test_log_likelihood_marker_sits_on_the_trace_at_snapshots(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     trace = prepared.traces[0]
     timeline = prepared.timeline
     seen = set()
@@ -158,14 +159,14 @@ def test_log_likelihood_marker_sits_on_the_trace_at_snapshots(prepared):
 
 
 def test_ghosts_every_fifth_iteration_at_the_end(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(len(source) - 1)
     visible = {t for t, patches in source.panels[0].ghosts.items() if patches[0].get_visible()}
     assert visible == {0, 5}
 
 
 def test_caption_names_iteration_phase_and_outcome(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     timeline = prepared.timeline
     mid = next(i for i in range(len(source)) if timeline.moment(i).phase == "E"
                and timeline.moment(i).iteration == 3)
@@ -180,8 +181,8 @@ def test_caption_names_iteration_phase_and_outcome(prepared):
 
 
 def test_dark_theme_background_is_dark():
-    light = FrameSource(maker.baseline_prepared("light", width=320, height=180)).frame(0)
-    dark = FrameSource(maker.baseline_prepared("dark", width=320, height=180)).frame(0)
+    light = frame_source(maker.baseline_prepared("light", width=320, height=180)).frame(0)
+    dark = frame_source(maker.baseline_prepared("dark", width=320, height=180)).frame(0)
     lum = lambda px: (0.2126 * px[0] + 0.7152 * px[1] + 0.0722 * px[2]) / 255
     assert lum(dark[2, 2]) < 0.2
     assert lum(light[2, 2]) > 0.9
@@ -189,7 +190,7 @@ def test_dark_theme_background_is_dark():
 
 def test_finished_runs_show_a_badge():
     prepared = maker.baseline_prepared(width=640, height=360, n_runs=2)
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(0)
     assert len(source.panels) == 2 and not any(b.get_visible() for b in source.badges)
     source.frame(len(source) - 1)
@@ -199,6 +200,6 @@ def test_finished_runs_show_a_badge():
 
 
 def test_frame_index_out_of_range(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     with pytest.raises(IndexError):
         source.frame(len(source))

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from animate_em.em.types import Snapshot
-from animate_em.scene.interpolate import (ease, ellipse_geometries, ellipse_geometry, ellipse_points,
-                                          interpolate_covariances, interpolate_parameters)
+from animate_em.scene.draw.ellipse import ellipse_geometries, ellipse_geometry, ellipse_points
+from animate_em.scene.timing.tween import ease, interpolate_covariances, interpolate_parameters
 
 
 def random_spd(rng, k, d, spread=3.0):

@@ -15,10 +15,10 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-
-from animate_em.scene import FrameSource, builtin_scenes, load_scene, prepare
-from animate_em.scene.overlays import CollapseNotice, GapLabel, RankBadge, collapse_text, gap_runs, ranks
 from scene_probe import count_frames
+
+from animate_em.scene import builtin_scenes, frame_source, load_scene, prepare
+from animate_em.scene.draw.overlays import CollapseNotice, GapLabel, RankBadge, collapse_text, gap_runs, ranks
 
 BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "scenes"
 TOLERANCE = 3.0
@@ -47,7 +47,7 @@ def test_every_lecture_scene_is_built_in_with_a_description():
 @pytest.mark.parametrize("name", LECTURES)
 def test_scene_renders_tiny_with_the_frame_count_known_up_front(tiny, name):
     prepared = tiny[name]
-    source = FrameSource(prepared, copy=False)
+    source = frame_source(prepared, copy=False)
     fps = prepared.fps
     holds = (max(1, round(prepared.scene.timing.hold_start * fps))
              + max(1, round(prepared.scene.timing.hold_end * fps)))
@@ -66,7 +66,7 @@ def test_local_optimum_labels_the_gap_between_the_two_final_values():
     prepared = prepare(load_scene("local-optimum").with_overrides({"width": 320, "height": 180, "fps": 4}))
     finals = [t[-1] for t in prepared.traces]
     assert finals[1] - finals[0] > 20.0          # the restarted run really is better
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     first, last = source.frame(0), source.frame(len(source) - 1)
     gap = [o for o in source.overlays_all if isinstance(o, GapLabel)]
     assert len(gap) == 1
@@ -79,7 +79,7 @@ def test_local_optimum_labels_the_gap_between_the_two_final_values():
 
 def test_restarts_rank_every_panel_and_frame_only_the_best(tiny):
     prepared = tiny["restarts"]
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(len(source) - 1)
     badges = [o for o in source.overlays_all if isinstance(o, RankBadge)]
     assert len(badges) == len(prepared.runs) >= 6
@@ -106,7 +106,7 @@ def test_collapse_scene_catches_the_collapse_and_says_so(tiny):
     trace = prepared.traces[0]
     # The likelihood shoots up in the last valid step before the collapse.
     assert trace[-1] - trace[-2] > 3 * abs(trace[1] - trace[0])
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(len(source) - 1)
     notices = [o for _, o in source.overlays_run]
     assert len(notices) == 1 and isinstance(notices[0], CollapseNotice)
@@ -131,7 +131,7 @@ def test_init_race_runs_wait_visibly_finished_on_one_clock(tiny):
     frame = prepared.timeline.iteration_start_frames[max(n_iters) - 1]
     moments = [prepared.timeline.moment(frame, r) for r in range(3)]
     assert moments[fast].finished and not moments[int(np.argmax(n_iters))].finished
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(frame)
     assert source.badges[fast].get_visible()
     assert "✓" in source.badges[fast].get_text()
@@ -145,7 +145,7 @@ def test_faithful_is_in_minutes_with_the_model_bic_prefers():
                          n_init=5, seed=0)
     model = prepared.scene.model
     assert (model.k, model.covariance_type) == (selection.best_k, selection.best_covariance_type)
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(0)
     assert "minutes" in source.panels[0].ax.get_xlabel()
 
@@ -153,7 +153,7 @@ def test_faithful_is_in_minutes_with_the_model_bic_prefers():
 def test_components_are_matched_across_panels(tiny):
     prepared = tiny["local-optimum"]
     a, b = (run.final.means for run in prepared.runs)
-    from animate_em.scene.matching import match_components
+    from animate_em.scene.runs.matching import match_components
     assert match_components(a, b).tolist() == list(range(len(a)))
 
 
@@ -163,7 +163,7 @@ def test_components_are_matched_across_panels(tiny):
 
 def baseline_frame(name: str) -> np.ndarray:
     prepared = tiny_prepared(name)
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     return source.frame(len(source) - 1)[..., :3]
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from animate_em.em.types import Collapse, Run, Snapshot
-from animate_em.scene.matching import align_runs, linear_sum_assignment, match_components, permute_run
+from animate_em.scene.runs.matching import align_runs, linear_sum_assignment, match_components, permute_run
 
 
 def brute_force_min(cost):

@@ -4,15 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from animate_em.scene import FrameSource, load_scene, prepare
-from animate_em.scene.layout import Box, FrameLayout, PanelSlot, space_below
-from animate_em.scene.overlays import ellipse_outline
+from animate_em.scene import frame_source, load_scene, prepare
+from animate_em.scene.draw.layout import Box, FrameLayout, PanelSlot, space_below
+from animate_em.scene.draw.overlays import ellipse_outline
 
 
 def _notice(width, height):
     prepared = prepare(load_scene("collapse").with_overrides({"width": width, "height": height, "fps": 4,
                                                              "frames_per_iteration": 1}))
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     frame = source.frame(len(source) - 1)
     (r, notice), = source.overlays_run
     renderer = source.canvas.get_renderer()

@@ -4,8 +4,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from animate_em.scene.palette import (OKABE_ITO, THEMES, blend, component_rgb, contrast_ratio, get_theme,
-                                      mix_colours, relative_luminance)
+from animate_em.scene.draw.palette import (
+    OKABE_ITO,
+    THEMES,
+    blend,
+    component_rgb,
+    contrast_ratio,
+    get_theme,
+    mix_colours,
+    relative_luminance,
+)
 
 
 def test_okabe_ito_order_yellow_last_of_the_colours():

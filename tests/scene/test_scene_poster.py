@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-
-from animate_em.scene.frames import FrameSource
-from animate_em.scene.poster import _columns, poster_image, poster_iterations, still_image
 from scene_probe import maker
+
+from animate_em.scene.draw.poster import poster_columns, poster_iterations
+from animate_em.scene.frames.source import frame_source, poster_image, still_image
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +23,10 @@ def test_poster_iterations_always_end_with_the_last():
 
 
 def test_automatic_columns_stay_readable():
-    assert _columns(1, None) == 1
-    assert _columns(6, None) == 3
-    assert _columns(40, None) == 6
-    assert _columns(3, 10) == 3
+    assert poster_columns(1, None) == 1
+    assert poster_columns(6, None) == 3
+    assert poster_columns(40, None) == 6
+    assert poster_columns(3, 10) == 3
 
 
 def test_poster_has_scene_width_and_even_height(prepared):
@@ -59,5 +59,5 @@ def test_poster_panels_show_different_snapshots(prepared):
 
 
 def test_still_image_is_the_last_frame(prepared):
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     assert np.array_equal(still_image(prepared), source.frame(len(source) - 1))

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from animate_em.errors import UserError
-from animate_em.scene import Prepared, Scene, THEMES, Timeline, prepare
-from animate_em.scene.prepare import load_scene_data
-from animate_em.scene.spec import DataSpec
+from animate_em.scene import THEMES, Prepared, Scene, Timeline, prepare
+from animate_em.scene.runs.data import load_scene_data
+from animate_em.scene.spec.scene import DataSpec
 
 
 def small(scene, **overrides):

@@ -4,12 +4,11 @@ import tomllib
 
 import pytest
 
-import animate_em.scene.schema as schema_module
-import animate_em.scene.spec as spec_module
+import animate_em.scene.spec.scene as spec_module
+import animate_em.scene.spec.schema as schema_module
 from animate_em.errors import UserError
-from animate_em.scene.schema import QUALITY, TABLES, keys_markdown
-from animate_em.scene.spec import (DataSpec, ModelSpec, Scene, StyleSpec, TimingSpec, builtin_scenes,
-                                   load_scene)
+from animate_em.scene.spec.scene import DataSpec, ModelSpec, Scene, StyleSpec, TimingSpec, builtin_scenes, load_scene
+from animate_em.scene.spec.schema import QUALITY, TABLES, keys_markdown
 
 
 def write(tmp_path, text, name="lecture.toml"):
@@ -239,7 +238,7 @@ def test_every_key_is_documented_in_the_module_docstring():
     # The table lives in schema's docstring (spec's points there), generated and kept equal.
     table = keys_markdown()
     assert table in schema_module.__doc__
-    assert "animate_em.scene.schema" in spec_module.__doc__
+    assert "animate_em.scene.spec.schema" in spec_module.__doc__
     for name, keys in TABLES.items():
         for key in keys:
             assert f"`{key.name}`" in table

@@ -12,12 +12,14 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from scene_probe import count_frames
 
 from animate_em.errors import UserError
-from animate_em.scene import FrameSource, Scene, builtin_scenes, load_scene, poster_image, prepare
-from animate_em.scene.sweep import SweepTimeline, align_consecutive, chosen_index
-from animate_em.scene.sweep_frames import SweepFrameSource
-from scene_probe import count_frames
+from animate_em.scene import Scene, builtin_scenes, frame_source, load_scene, poster_image, prepare
+from animate_em.scene.kinds import get_kind
+from animate_em.scene.kinds.sweep.fitting import align_consecutive, chosen_index
+from animate_em.scene.kinds.sweep.frames import SweepFrameSource
+from animate_em.scene.kinds.sweep.timeline import SweepTimeline
 
 BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "scenes"
 TOLERANCE = 3.0
@@ -34,7 +36,7 @@ def test_bic_is_a_built_in_sweep_with_a_description():
     scene = load_scene("bic")
     assert scene.kind == "sweep" and scene.sweep.k == tuple(range(1, 8))
     assert scene.description and "\n" not in scene.description and len(scene.description) < 110
-    labels = [label for label, _ in scene.run_models()]
+    labels = [label for label, _ in get_kind(scene.kind).models(scene)]
     assert labels == [f"K = {k}" for k in range(1, 8)]
 
 
@@ -55,7 +57,7 @@ def test_frame_count_and_size_known_up_front(tiny):
     expected = round(tiny.scene.timing.hold_start * fps) + 7 * step + round(tiny.scene.timing.hold_end * fps)
     assert len(timeline) == tiny.n_frames == expected
     assert timeline.iteration_start_frames == [timeline.hold_start_frames + s * step for s in range(7)]
-    source = FrameSource(tiny, copy=False)
+    source = frame_source(tiny, copy=False)
     assert isinstance(source, SweepFrameSource) and len(source) == expected
     assert count_frames(source, (180, 320, 4)) == expected
 
@@ -83,7 +85,7 @@ def test_timeline_steps_morph_then_place_the_point():
 
 
 def test_drawn_criterion_values_are_the_runs_bic_and_the_ring_is_on_the_argmin(tiny):
-    source = FrameSource(tiny)
+    source = frame_source(tiny)
     last = len(source) - 1
     source.frame(last)
     xs, ys = source.criterion.line.get_data()
@@ -115,14 +117,14 @@ def test_real_data_has_no_true_k_mark():
     scene = Scene.from_dict(d)
     prepared = prepare(scene)
     assert prepared.true_params is None
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(len(source) - 1)
     assert source.highlight.true_line is None
     assert source.highlight.ring.get_visible()
 
 
 def test_frames_are_deterministic_and_blitting_matches_a_full_redraw(tiny):
-    a, b = FrameSource(tiny), FrameSource(prepare(load_scene("bic").with_overrides(TINY)))
+    a, b = frame_source(tiny), frame_source(prepare(load_scene("bic").with_overrides(TINY)))
     picks = [0, tiny.timeline.iteration_start_frames[2] + 1, tiny.timeline.end_start_frame + 1, len(a) - 1]
     for i in picks:
         frame = a.frame(i)
@@ -166,7 +168,7 @@ def test_aic_criterion_picks_its_own_argmin():
     prepared = prepare(load_scene("bic").with_overrides({**TINY, "criterion": "aic"}))
     aics = [run.aic for run in prepared.runs]
     assert prepared.timeline.chosen == chosen_index(aics) == int(np.argmin(aics))
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     source.frame(len(source) - 1)
     assert source.criterion.other_line is None
     assert source.highlight.label.get_text().startswith("AIC picks K = ")
@@ -174,6 +176,7 @@ def test_aic_criterion_picks_its_own_argmin():
 
 def test_cli_lists_the_bic_scene():
     from click.testing import CliRunner
+
     from animate_em.cli import main
 
     result = CliRunner().invoke(main, ["scenes"])
@@ -188,7 +191,7 @@ def test_cli_lists_the_bic_scene():
 
 def baseline_frame() -> np.ndarray:
     prepared = prepare(load_scene("bic").with_overrides(TINY))
-    source = FrameSource(prepared)
+    source = frame_source(prepared)
     return source.frame(len(source) - 1)[..., :3]
 
 

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from animate_em.scene.timeline import Moment, Timeline, allocate_frames, marker_position
+from animate_em.scene.timing.pacing import allocate_frames
+from animate_em.scene.timing.timeline import Moment, Timeline, marker_position
 
 
 def em_like_trace(n_iter, start=-2000.0, gain=800.0, rate=0.7):

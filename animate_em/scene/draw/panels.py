@@ -1,0 +1,372 @@
+"""The blocks a frame is made of: data panel (its points: :mod:`.points`), log-likelihood panel.
+
+Each block creates its artists once. Artists that change every frame are
+*animated* (drawn by :mod:`animate_em.scene.kinds.em.frames` on top of a cached
+background); artists that change rarely (ghost ellipses, badges) are ordinary
+artists whose visibility the frame source flips before it re-caches the
+background. Panels never count frames: they are told what to show.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.colors import to_rgb
+from matplotlib.lines import Line2D
+from matplotlib.patches import Ellipse
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from animate_em.scene.draw.ellipse import ellipse_geometry
+from animate_em.scene.draw.figure import LABEL, SMALL, TICK, Sizing
+from animate_em.scene.draw.palette import component_rgb
+from animate_em.scene.draw.points import PointCloud
+from animate_em.scene.timing.tween import interpolate_covariances
+
+MINUS = "\u2212"
+
+# Line widths in pixels at 720p (they scale with the frame).
+ELLIPSE_PX = 2.6
+GHOST_PX = 1.3
+TRACE_PX = 2.2
+SPINE_PX = 1.0
+
+LEGEND_HANDLE = 2.4    # legend line length, in font sizes
+LEGEND_SPACING = 1.6   # space between legend columns, in font sizes
+
+# Trace styles of several runs on one log-likelihood axis: (dashes, shade).
+_RUN_STYLES = [("-", 1.0), ((0, (4.0, 1.6)), 0.75), ((0, (1.2, 1.4)), 0.9), ((0, (5.0, 1.5, 1.2, 1.5)), 0.6),
+               ("-", 0.5), ((0, (4.0, 1.6)), 0.45)]
+
+
+def signed(value: float, decimals: int) -> str:
+    """``value`` with a fixed number of decimals and a true minus sign."""
+    text = f"{value:.{decimals}f}"
+    return text.replace("-", MINUS)
+
+
+def mass_percent(sigma: float) -> str:
+    """Share of a 2-D Gaussian's mass inside the ``sigma`` ellipse, as "86 %"."""
+    return f"{100.0 * (1.0 - math.exp(-0.5 * sigma * sigma)):.0f} %"
+
+
+def sigma_text(sigma: float) -> str:
+    return f"{sigma:g}σ"
+
+
+# -----------------------------------------------------------------------------
+# Axis limits
+# -----------------------------------------------------------------------------
+
+def _ellipse_extent(means: np.ndarray, covs: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    # Exact half-extents of the sigma ellipse along x and y: sigma * sqrt(diag).
+    half = sigma * np.sqrt(np.maximum(np.diagonal(covs, axis1=1, axis2=2), 0.0))
+    return means - half, means + half
+
+
+def data_limits(X: np.ndarray, runs, sigma: float = 2.0, margin: float = 0.05,
+                cap: float = 1.0) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits that hold the data and every ellipse the animation will draw.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    runs : sequence of Run
+        Every snapshot's ellipses, and the half-way tween between consecutive
+        snapshots, are included.
+    sigma : float
+        Mahalanobis radius of the ellipses.
+    margin : float
+        Extra space on each side, as a fraction of the range.
+    cap : float
+        Limits never extend more than ``cap`` data ranges beyond the data, so
+        one wild initial ellipse cannot shrink the data to a dot.
+
+    Returns
+    -------
+    (xlim, ylim) : tuple of (float, float)
+    """
+    X = np.asarray(X, dtype=float)
+    dlo, dhi = X.min(axis=0), X.max(axis=0)
+    lo, hi = dlo.copy(), dhi.copy()
+    for run in runs:
+        snaps = run.snapshots
+        for i, snap in enumerate(snaps):
+            a, b = _ellipse_extent(snap.means, snap.covariances, sigma)
+            lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
+            if i:
+                prev = snaps[i - 1]
+                covs = interpolate_covariances(prev.covariances, snap.covariances, 0.5)
+                a, b = _ellipse_extent(0.5 * (prev.means + snap.means), covs, sigma)
+                lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
+    drange = np.maximum(dhi - dlo, 1e-9)
+    lo = np.maximum(lo, dlo - cap * drange)
+    hi = np.minimum(hi, dhi + cap * drange)
+    span = np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - margin * span, hi + margin * span
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def widen_to_aspect(xlim, ylim, box_aspect: float):
+    """Widen one range so that one data unit has the same length on both axes.
+
+    ``box_aspect`` is the panel's width/height in pixels; the range that is
+    too short for it grows about its centre.
+    """
+    (x0, x1), (y0, y1) = xlim, ylim
+    rx, ry = x1 - x0, y1 - y0
+    if rx / ry < box_aspect:
+        cx, rx = 0.5 * (x0 + x1), ry * box_aspect
+        return (cx - rx / 2, cx + rx / 2), (y0, y1)
+    cy, ry = 0.5 * (y0 + y1), rx / box_aspect
+    return (x0, x1), (cy - ry / 2, cy + ry / 2)
+
+
+def ll_limits(traces, n_max: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Fixed limits of the log-likelihood panel from every run's whole trace."""
+    values = np.concatenate([np.asarray(t, dtype=float) for t in traces])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        values = np.zeros(1)
+    lo, hi = float(values.min()), float(values.max())
+    span = hi - lo if hi > lo else max(1.0, abs(hi) * 0.01)
+    xpad = max(0.4, 0.025 * n_max)
+    return (-xpad, max(n_max, 1) + xpad), (lo - 0.08 * span, hi + 0.1 * span)
+
+
+def _style_axes(ax, sizing: Sizing, theme, *, ticks: bool, spines=("left", "bottom", "right", "top")):
+    ax.set_facecolor(theme.background)
+    for name, spine in ax.spines.items():
+        spine.set_visible(name in spines)
+        spine.set_color(theme.grid if len(spines) == 4 else theme.muted)
+        spine.set_linewidth(sizing.lw(SPINE_PX))
+    ax.tick_params(colors=theme.muted, labelcolor=theme.foreground, labelsize=sizing.pt(TICK),
+                   width=sizing.lw(SPINE_PX), length=sizing.pt(0.008), pad=sizing.pt(0.006))
+    if not ticks:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    ax.set_autoscale_on(False)
+
+
+# -----------------------------------------------------------------------------
+# Data panel
+# -----------------------------------------------------------------------------
+
+class DataPanel:
+    """Points coloured by soft assignment, the sigma ellipses, means and ghosts of one run.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Placed and sized by the caller; limits are fixed here.
+    X : ndarray of shape (N, 2)
+    k : int
+        Number of components.
+    xlim, ylim : (float, float)
+    sizing : Sizing
+    theme : Theme
+    sigma : float
+    point_size : float
+        Marker area in points^2 (as in ``scatter``).
+    point_alpha : float
+    line_width : float or None
+        Ellipse line width in points; None = ~2.6 px at 720p, scaled.
+    ticks : bool
+        Show tick labels (data with units or unequal scales).
+    xlabel, ylabel : str or None
+    """
+
+    def __init__(self, ax, X, k, xlim, ylim, sizing: Sizing, theme, *, sigma=2.0, point_size=9.0,
+                 point_alpha=0.8, line_width=None, ticks=False, xlabel=None, ylabel=None):
+        self.ax, self.k, self.sigma, self.theme = ax, k, sigma, theme
+        self.sizing = sizing
+        _style_axes(ax, sizing, theme, ticks=ticks)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        if ticks:
+            ax.xaxis.set_major_locator(MaxNLocator(5))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            fmt = FuncFormatter(lambda v, _: f"{v:g}".replace("-", MINUS))
+            ax.xaxis.set_major_formatter(fmt)
+            ax.yaxis.set_major_formatter(fmt)
+        label_kw = dict(fontsize=sizing.pt(LABEL), color=theme.foreground)
+        if xlabel:
+            ax.set_xlabel(xlabel, labelpad=sizing.pt(0.006), **label_kw)
+        if ylabel:
+            ax.set_ylabel(ylabel, labelpad=sizing.pt(0.008), **label_kw)
+        self.rgb = component_rgb(theme, k)
+        diameter = math.sqrt(point_size) * sizing.dpi / 72.0
+        self.points = PointCloud(X, diameter, point_alpha, colour=to_rgb(theme.neutral_point), zorder=2,
+                                 animated=True)
+        ax.add_artist(self.points)
+        lw = line_width if line_width is not None else sizing.lw(ELLIPSE_PX)
+        self.line_width = lw
+        halo = [patheffects.Stroke(linewidth=lw * 2.3, foreground=theme.background, alpha=0.85),
+                patheffects.Normal()]
+        self.ellipses = []
+        for j in range(k):
+            e = Ellipse((0, 0), 1, 1, angle=0, fill=False, edgecolor=self.rgb[j], linewidth=lw, zorder=4,
+                        animated=True, path_effects=halo, capstyle="round", joinstyle="round")
+            ax.add_patch(e)
+            self.ellipses.append(e)
+        msize = sizing.pt(0.030) ** 2
+        self.means = ax.scatter(np.zeros(k), np.zeros(k), s=msize, marker="X", c=self.rgb,
+                                edgecolors=theme.foreground, linewidths=sizing.lw(1.3), zorder=5,
+                                animated=True)
+        self.ghosts: dict[int, list[Ellipse]] = {}
+        self.reference: list[Ellipse] = []
+
+    # -- per frame -------------------------------------------------------------
+    def show(self, colours, means, covariances) -> None:
+        """Point colours (N, 3), means (K, 2) and covariances (K, 2, 2) of this frame."""
+        self.points.set_colours(colours)
+        for e, m, c in zip(self.ellipses, means, covariances):
+            center, width, height, angle = ellipse_geometry(m, c, self.sigma)
+            e.set_center(center)
+            e.set_width(width)
+            e.set_height(height)
+            e.set_angle(angle)
+        self.means.set_offsets(np.asarray(means, dtype=float)[:, :2])
+
+    def animated(self) -> list:
+        """Artists redrawn every frame, in drawing order."""
+        return [self.points, *self.reference, *self.ellipses, self.means]
+
+    # -- rarely changing ---------------------------------------------------------
+    def set_ghosts(self, snapshots, visible) -> None:
+        """Show the ghost ellipses of the snapshot indices in ``visible`` (others hidden)."""
+        visible = set(visible)
+        new = sorted(visible - set(self.ghosts))
+        if new and self.ghosts and new[0] < max(self.ghosts):
+            # Overlapping ghosts are painted in child order: keep it the iteration order whatever
+            # order the frames are asked for in (same frame, same pixels).
+            for e in (e for patches in self.ghosts.values() for e in patches):
+                e.remove()
+            new = sorted(visible | set(self.ghosts))
+            old, self.ghosts = self.ghosts, {}
+        else:
+            old = {}
+        for t in new:
+            if t in old:
+                for e in old[t]:
+                    self.ax.add_patch(e)
+                self.ghosts[t] = old[t]
+                continue
+            snap = snapshots[t]
+            patches = []
+            for j in range(self.k):
+                center, width, height, angle = ellipse_geometry(snap.means[j], snap.covariances[j], self.sigma)
+                e = Ellipse(center, width, height, angle=angle, fill=False, edgecolor=self.rgb[j],
+                            alpha=self.theme.ghost_alpha, linewidth=self.sizing.lw(GHOST_PX), zorder=1.5)
+                self.ax.add_patch(e)
+                patches.append(e)
+            self.ghosts[t] = patches
+        for t, patches in self.ghosts.items():
+            for e in patches:
+                e.set_visible(t in visible)
+
+    def add_reference(self, means, covariances) -> None:
+        """Dashed ellipses of the generating mixture, drawn above the points."""
+        for m, c in zip(means, covariances):
+            center, width, height, angle = ellipse_geometry(np.asarray(m)[:2], np.asarray(c)[:2, :2], self.sigma)
+            e = Ellipse(center, width, height, angle=angle, fill=False, edgecolor=self.theme.foreground,
+                        linestyle=(0, (3, 2)), linewidth=self.sizing.lw(1.4), alpha=0.7, zorder=3,
+                        animated=True)
+            self.ax.add_patch(e)
+            self.reference.append(e)
+
+
+# -----------------------------------------------------------------------------
+# Log-likelihood panel
+# -----------------------------------------------------------------------------
+
+class TracePanel:
+    """The log-likelihood of every run against the iteration, drawn up to the current moment.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    traces : list of ndarray, each of shape (n_iter_r + 1,)
+        Values as plotted (total or per-sample log-likelihood).
+    labels : list of str
+        Run labels; a legend is drawn when there are several runs.
+    sizing : Sizing
+    theme : Theme
+    ylabel : str
+    legend_columns : int
+        Entries per legend row (the legend sits above the axes).
+    """
+
+    def __init__(self, ax, traces, labels, sizing: Sizing, theme, ylabel="log-likelihood (total)",
+                 legend_columns: int = 6):
+        self.ax = ax
+        self.traces = [np.asarray(t, dtype=float) for t in traces]
+        n_max = max(len(t) - 1 for t in self.traces)
+        xlim, ylim = ll_limits(self.traces, n_max)
+        _style_axes(ax, sizing, theme, ticks=True, spines=("left", "bottom"))
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        # About one y tick per 4.5 text heights, so labels never crowd a short panel.
+        height_px = ax.get_position().height * sizing.height
+        nbins = int(np.clip(height_px / sizing.px(4.5 * TICK), 2, 6))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=nbins))
+        width_px = ax.get_position().width * sizing.width
+        xbins = int(np.clip(width_px / sizing.px(5.0 * TICK), 2, 8))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=xbins, integer=True, min_n_ticks=2))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(self._ytick))
+        self._ystep = np.diff(ax.yaxis.get_major_locator().tick_values(*ylim)[:2])[0]
+        ax.grid(True, axis="y", color=theme.grid, linewidth=sizing.lw(1.0))
+        ax.set_axisbelow(True)
+        label_kw = dict(fontsize=sizing.pt(LABEL), color=theme.foreground)
+        ax.set_xlabel("iteration", labelpad=sizing.pt(0.006), **label_kw)
+        ax.set_ylabel(ylabel, labelpad=sizing.pt(0.008), **label_kw)
+        self.lines, self.markers = [], []
+        many = len(self.traces) > 1
+        handles = []
+        for r, _ in enumerate(self.traces):
+            dashes, shade = _RUN_STYLES[r % len(_RUN_STYLES)] if many else ("-", 1.0)
+            colour = _mix(theme.foreground, theme.background, shade)
+            line = Line2D([], [], color=colour, linewidth=sizing.lw(TRACE_PX), linestyle=dashes,
+                          marker="o", markersize=sizing.pt(0.0075), markeredgewidth=0,
+                          solid_capstyle="round", dash_capstyle="round", zorder=3, animated=True)
+            marker = Line2D([], [], color=colour, marker="o", markersize=sizing.pt(0.019), linestyle="none",
+                            markeredgecolor=theme.background, markeredgewidth=sizing.lw(1.8), zorder=4,
+                            animated=True)
+            ax.add_line(line)
+            ax.add_line(marker)
+            self.lines.append(line)
+            self.markers.append(marker)
+            handles.append(Line2D([], [], color=colour, linewidth=sizing.lw(TRACE_PX), linestyle=dashes))
+        if many:
+            # Above the axes, never over a trace: the space is reserved by the layout.
+            ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=legend_columns,
+                      frameon=False, fontsize=sizing.pt(SMALL), labelcolor=theme.foreground,
+                      handlelength=LEGEND_HANDLE, columnspacing=LEGEND_SPACING, borderaxespad=0.3,
+                      borderpad=0.0, handletextpad=0.6)
+
+    def _ytick(self, value, _pos) -> str:
+        step = getattr(self, "_ystep", 1.0)
+        decimals = max(0, -int(math.floor(math.log10(abs(step) + 1e-300) + 1e-9))) if step < 1 else 0
+        return signed(value, decimals)
+
+    def show(self, run: int, position: float, value: float) -> None:
+        """Draw run ``run``'s trace up to the fractional iteration ``position``, marker at ``value``."""
+        trace = self.traces[run]
+        n = int(math.floor(position + 1e-9))
+        xs = np.arange(n + 1, dtype=float)
+        ys = trace[: n + 1]
+        if position - n > 1e-9:
+            xs = np.append(xs, position)
+            ys = np.append(ys, value)
+        self.lines[run].set_data(xs, ys)
+        self.lines[run].set_markevery(slice(0, n + 1))
+        self.markers[run].set_data([position], [value])
+
+    def animated(self) -> list:
+        return [*self.lines, *self.markers]
+
+
+def _mix(fg: str, bg: str, shade: float):
+    a, b = np.array(to_rgb(fg)), np.array(to_rgb(bg))
+    return tuple(shade * a + (1 - shade) * b)

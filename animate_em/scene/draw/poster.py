@@ -1,0 +1,129 @@
+"""Posters: small multiples of fitted states on one set of axis limits, under a title.
+
+The poster is the classic report figure: a grid of data panels, each with
+the points coloured by their responsibilities at one snapshot, its ellipses
+and means. Each kind of scene chooses the snapshots (:mod:`animate_em.scene.kinds`):
+an EM run at iterations 0, 5, 10, ..., a sweep the converged fit of every K.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from animate_em.scene.draw.figure import SMALL, STATUS, TITLE, Sizing, make_figure, pinned_style
+from animate_em.scene.draw.overlays import HIGHLIGHT_PX
+from animate_em.scene.draw.palette import mix_colours
+from animate_em.scene.draw.panels import DataPanel, data_limits, widen_to_aspect
+from animate_em.scene.draw.parts import point_area, shrink_to_width
+
+
+def poster_iterations(n_iter: int, every: int) -> list[int]:
+    """Snapshot indices shown on the poster: 0, every, 2*every, ... and always ``n_iter``."""
+    if every < 1:
+        raise ValueError(f"every must be >= 1, got {every}")
+    shown = list(range(0, n_iter + 1, every))
+    if shown[-1] != n_iter:
+        shown.append(n_iter)
+    return shown
+
+
+def poster_columns(count: int, columns: int | None) -> int:
+    """Panels per row of a poster of `count` panels: `columns` if given, else about 16:9 overall."""
+    if columns is not None:
+        if columns < 1:
+            raise ValueError(f"columns must be >= 1, got {columns}")
+        return min(columns, count)
+    # Rows of about 16:9 proportions overall, never more than six panels across.
+    return max(1, min(count, 6, round(math.sqrt(count * 16 / 9))))
+
+
+def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: list, k: int, subtitle: str,
+                    columns: int, framed: int | None = None) -> np.ndarray:
+    """A grid of data panels, one per snapshot, under the scene's title and ``subtitle``.
+
+    Parameters
+    ----------
+    prepared : Prepared
+    snapshots : list of Snapshot
+        The fit each panel shows: points coloured by its responsibilities, its ellipses and means.
+    headings : list of str
+        One line above each panel.
+    fits : list of Run (or objects with ``snapshots``)
+        Every ellipse of these fits lies within the shared axis limits.
+    k : int
+        Most components of any snapshot (panels of smaller fits hide the rest).
+    subtitle : str
+    columns : int
+        Panels per row.
+    framed : int or None
+        Index of the panel framed and headed in bold.
+
+    Returns
+    -------
+    ndarray of shape (H, W, 4), uint8
+        ``W`` is the scene's frame width; ``H`` is what the rows need, even.
+    """
+    p = prepared
+    cols = columns
+    rows = math.ceil(len(snapshots) / cols)
+    W = int(p.width)
+    unit = W * 9 / 16
+    sigma = float(getattr(getattr(p.scene, "style", None), "sigma", 2.0))
+    theme = p.theme
+    X = np.asarray(p.X, dtype=float)[:, :2]
+    xlim, ylim = data_limits(X, fits, sigma)
+    aspect = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
+    equal = 1 / 3 < aspect < 3
+    box_aspect = min(max(aspect, 0.75), 1.5) if equal else 1.25
+
+    margin, gap = 0.05 * unit, 0.035 * unit
+    title_h, sub_h, panel_title_h = TITLE * 1.35 * unit, STATUS * 1.5 * unit, SMALL * 1.9 * unit
+    panel_w = (W - 2 * margin - (cols - 1) * gap) / cols
+    panel_h = panel_w / box_aspect
+    H = margin * 2 + title_h + sub_h + gap * 0.5 + rows * (panel_title_h + panel_h) + (rows - 1) * gap
+    H = int(math.ceil(H / 2) * 2)
+    sizing = Sizing(W, H, unit)
+
+    with pinned_style():
+        fig, canvas = make_figure(sizing, theme.background)
+        renderer = canvas.get_renderer()
+        fg = theme.foreground
+        top = H - margin
+        t = fig.text(margin / W, top / H, getattr(p.scene, "title", "") or "", ha="left", va="top",
+                     fontsize=sizing.pt(TITLE), fontweight="bold", color=fg)
+        shrink_to_width(t, renderer, W - 2 * margin)
+        s = fig.text(margin / W, (top - title_h - 0.25 * sub_h) / H, subtitle, ha="left", va="top",
+                     fontsize=sizing.pt(STATUS * 0.85), color=theme.muted)
+        shrink_to_width(s, renderer, W - 2 * margin)
+
+        from animate_em.em import responsibilities
+        y_top = top - title_h - sub_h - gap * 0.5
+        for i, (snap, heading) in enumerate(zip(snapshots, headings)):
+            r, c = divmod(i, cols)
+            x0 = margin + c * (panel_w + gap)
+            y1 = y_top - r * (panel_title_h + panel_h + gap) - panel_title_h
+            ax = fig.add_axes([x0 / W, (y1 - panel_h) / H, panel_w / W, panel_h / H])
+            pxlim, pylim = widen_to_aspect(xlim, ylim, box_aspect) if equal else (xlim, ylim)
+            panel = DataPanel(ax, X, k, pxlim, pylim, sizing, theme, sigma=sigma,
+                              point_size=point_area(sizing, len(X), panel_h), point_alpha=theme.point_alpha,
+                              line_width=sizing.lw(2.0))
+            kj = snap.n_components
+            panel.show(mix_colours(responsibilities(X, snap), panel.rgb[:kj]), snap.means[:, :2],
+                       snap.covariances[:, :2, :2])
+            for e in panel.ellipses[kj:]:
+                e.set_visible(False)
+            for a in panel.animated():
+                a.set_animated(False)
+            best = i == framed
+            head = fig.text(x0 / W, (y1 + 0.3 * panel_title_h) / H, heading, ha="left", va="baseline",
+                            fontsize=sizing.pt(SMALL), color=fg, fontweight="bold" if best else "normal")
+            shrink_to_width(head, renderer, panel_w)
+            if best:
+                ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor=fg,
+                                       linewidth=sizing.lw(HIGHLIGHT_PX), zorder=8, clip_on=False))
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+

@@ -1,0 +1,282 @@
+"""Time is data: a :class:`Timeline` maps a frame number to a :class:`Moment` of EM.
+
+Panels never count frames; they ask the timeline what one frame shows.
+
+Layout of the frames (one shared clock over all runs)::
+
+    | start hold | it 1: E | M | it 2: E | M | ... | it n: E | M | end hold |
+
+``theta_t`` is snapshot ``t``. In iteration ``i`` the E beat recolours the
+points from ``resp(theta_{i-2})`` (neutral grey when ``i == 1``) to
+``resp(theta_{i-1})`` while the ellipses rest at ``theta_{i-1}``; the M beat
+then glides the ellipses from ``theta_{i-1}`` to ``theta_i``. The last frame
+of every beat shows its target exactly, so the log-likelihood marker sits on
+the snapshot's value at the end of each iteration.
+
+Runs of different lengths share the clock: iteration ``i`` occupies the same
+frames in every run. A run that has converged before the others shows its
+final state (``phase="end"``, ``finished=True``) while the others continue.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from animate_em.scene.timing.pacing import (
+    MAX_SECONDS_PER_ITERATION,
+    SECONDS_PER_ITERATION,
+    allocate_frames,
+    hold_frames,
+    iteration_weights,
+    split_beats,
+)
+from animate_em.scene.timing.tween import ease
+
+#: Length of the final recolouring (resp(theta_{n-1}) -> resp(theta_n)), in seconds.
+END_RECOLOUR_SECONDS = 0.4
+
+PHASES = ("start", "E", "M", "plain", "end")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What one frame shows for one run.
+
+    Attributes
+    ----------
+    t0 : int
+        Snapshot index the parameters start from.
+    t1 : int
+        Snapshot index they move to (``t1 == t0`` when static).
+    param_fraction : float
+        Eased progress in [0, 1] from snapshot ``t0`` to ``t1`` (ellipses,
+        means, log-likelihood marker).
+    resp_from : int or None
+        Snapshot whose responsibilities colour the points at
+        ``resp_fraction == 0``; None means neutral grey (before the first E-step).
+    resp_to : int or None
+        Snapshot whose responsibilities colour the points at ``resp_fraction == 1``.
+    resp_fraction : float
+        Eased blend in [0, 1] of the point colours.
+    phase : str
+        One of ``"start"``, ``"E"``, ``"M"``, ``"plain"``, ``"end"``.
+    iteration : int
+        Iteration number for the caption (the EM iteration being performed or shown).
+    finished : bool
+        The run has converged and waits while other runs continue.
+    """
+
+    t0: int
+    t1: int
+    param_fraction: float
+    resp_from: int | None
+    resp_to: int | None
+    resp_fraction: float
+    phase: str
+    iteration: int
+    finished: bool = False
+
+    @property
+    def position(self) -> float:
+        """Fractional snapshot index shown: ``t0 + param_fraction * (t1 - t0)``."""
+        return self.t0 + self.param_fraction * (self.t1 - self.t0)
+
+
+def marker_position(moment: Moment, trace: np.ndarray) -> tuple[float, float]:
+    """Where the log-likelihood marker sits in a frame.
+
+    Parameters
+    ----------
+    moment : Moment
+    trace : ndarray of shape (n_iter + 1,)
+        Log-likelihood of every snapshot of the run.
+
+    Returns
+    -------
+    (x, y) : tuple of float
+        ``x`` is the fractional iteration, ``y`` interpolates linearly between
+        ``trace[t0]`` and ``trace[t1]`` (exact at snapshots).
+    """
+    trace = np.asarray(trace, dtype=float)
+    u = moment.param_fraction if moment.t1 != moment.t0 else 0.0
+    y = (1.0 - u) * trace[moment.t0] + u * trace[moment.t1]
+    return moment.position, float(y)
+
+
+# ---------------------------------------------------------------------------
+# Timeline
+# ---------------------------------------------------------------------------
+
+class Timeline:
+    """Frame -> :class:`Moment` for every run, on one shared clock.
+
+    Build with :meth:`Timeline.build`. The frame count is known up front
+    (``len(timeline)``); everything is plain arithmetic, so the same traces
+    and settings always give the same timeline.
+
+    Attributes
+    ----------
+    fps : int
+    n_frames : int
+    iteration_start_frames : list of int
+        Frame at which iteration ``i = 1 .. max(n_iter)`` begins (chapter marks).
+    iteration_frames : list of int
+        Number of frames of each iteration.
+    n_iters : tuple of int
+        Iterations of each run.
+    hold_start_frames, hold_end_frames : int
+    plain : bool
+        One frame per iteration, no E/M beats.
+    """
+
+    def __init__(self, *, fps: int, n_iters: Sequence[int], iteration_frames: Sequence[int],
+                 hold_start_frames: int, hold_end_frames: int, plain: bool):
+        self.fps = int(fps)
+        self.n_iters = tuple(int(n) for n in n_iters)
+        self.iteration_frames = [int(f) for f in iteration_frames]
+        self.hold_start_frames = int(hold_start_frames)
+        self.hold_end_frames = int(hold_end_frames)
+        self.plain = bool(plain)
+        starts = self.hold_start_frames + np.concatenate([[0], np.cumsum(self.iteration_frames)])
+        self.iteration_start_frames = [int(s) for s in starts[:-1]]
+        self.end_start_frame = int(starts[-1])
+        self.n_frames = self.end_start_frame + self.hold_end_frames
+        self._end_recolour = max(1, int(round(END_RECOLOUR_SECONDS * self.fps)))
+
+    # -- construction -------------------------------------------------------
+    @classmethod
+    def build(cls, traces: Sequence[np.ndarray], *, fps: int, frames_per_iteration: int | None = None,
+              duration: float | None = 12.0, hold_start: float = 1.0, hold_end: float = 2.0) -> "Timeline":
+        """Lay out the frames for one or more runs.
+
+        Parameters
+        ----------
+        traces : sequence of ndarray, each of shape (n_iter_r + 1,)
+            Total log-likelihood per snapshot of each run.
+        fps : int
+            Frames per second.
+        frames_per_iteration : int or None
+            None paces automatically: iterations where the log-likelihood
+            barely moves get fewer frames (at least one, at least two while
+            the budget allows) so the whole animation lasts about ``duration``
+            seconds. An int N gives every iteration N frames; 1 means plain
+            frames without E/M beats.
+        duration : float or None
+            Target length in seconds, holds included (automatic pacing only).
+            None uses about 0.8 s per iteration.
+        hold_start, hold_end : float
+            Seconds on the initial and final state (at least one frame each).
+
+        Returns
+        -------
+        Timeline
+        """
+        if fps < 1:
+            raise ValueError(f"fps must be >= 1, got {fps}")
+        if len(traces) == 0:
+            raise ValueError("Timeline.build needs at least one trace")
+        n_iters = [max(len(np.asarray(t)) - 1, 0) for t in traces]
+        n_max = max(n_iters)
+        hs, he = hold_frames(hold_start, fps), hold_frames(hold_end, fps)
+        if frames_per_iteration is not None:
+            if frames_per_iteration < 1:
+                raise ValueError(f"frames_per_iteration must be >= 1, got {frames_per_iteration}")
+            frames = [int(frames_per_iteration)] * n_max
+            return cls(fps=fps, n_iters=n_iters, iteration_frames=frames, hold_start_frames=hs,
+                       hold_end_frames=he, plain=frames_per_iteration == 1)
+        if duration is None:
+            budget = int(round(n_max * SECONDS_PER_ITERATION * fps))
+        else:
+            budget = int(round(duration * fps)) - hs - he
+        # Two frames per iteration show both beats; drop to one only when the
+        # duration cannot hold two for every iteration.
+        minimum = 2 if budget >= 2 * n_max else 1
+        maximum = max(minimum, int(round(MAX_SECONDS_PER_ITERATION * fps)))
+        weights = iteration_weights(traces, n_max)
+        frames = allocate_frames(weights, budget, minimum, maximum)
+        return cls(fps=fps, n_iters=n_iters, iteration_frames=frames, hold_start_frames=hs,
+                   hold_end_frames=he, plain=False)
+
+    # -- queries ------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.n_frames
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.n_iters)
+
+    @property
+    def seconds(self) -> float:
+        """Length of the animation in seconds."""
+        return self.n_frames / self.fps
+
+    def iteration_at(self, frame: int) -> int:
+        """Iteration whose frames contain ``frame`` (0 in the start hold, max+1 in the end hold)."""
+        self._check(frame)
+        if frame < self.hold_start_frames:
+            return 0
+        if frame >= self.end_start_frame:
+            return len(self.iteration_frames) + 1
+        return bisect_right(self.iteration_start_frames, frame)
+
+    def moment(self, frame: int, run: int = 0) -> Moment:
+        """What ``frame`` shows for ``run``.
+
+        Parameters
+        ----------
+        frame : int
+            0 <= frame < len(self).
+        run : int
+            Index of the run (order of the traces given to :meth:`build`).
+
+        Returns
+        -------
+        Moment
+        """
+        self._check(frame)
+        if not 0 <= run < self.n_runs:
+            raise IndexError(f"run {run} out of range for {self.n_runs} runs")
+        n = self.n_iters[run]
+        i = self.iteration_at(frame)
+        if i == 0:
+            return Moment(0, 0, 0.0, None, None, 0.0, "start", 0)
+        if i > n:
+            return self._end_moment(frame, run, i)
+        start = self.iteration_start_frames[i - 1]
+        length = self.iteration_frames[i - 1]
+        j = frame - start
+        if self.plain:
+            return Moment(i, i, 1.0, i, i, 1.0, "plain", i)
+        prev = i - 2 if i >= 2 else None
+        e, m = split_beats(length)
+        if j < e:
+            return Moment(i - 1, i - 1, 0.0, prev, i - 1, ease((j + 1) / e), "E", i)
+        return Moment(i - 1, i, ease((j - e + 1) / m), prev, i - 1, 1.0, "M", i)
+
+    def _end_moment(self, frame: int, run: int, i: int) -> Moment:
+        n = self.n_iters[run]
+        finished = frame < self.end_start_frame
+        if n == 0 or self.plain:
+            resp = None if n == 0 else n
+            return Moment(n, n, 1.0, resp, resp, 1.0, "end", n, finished)
+        # The points still show resp(theta_{n-1}) after the last M beat; ease them
+        # to resp(theta_n) at the start of the run's end segment.
+        end_from = (self.iteration_start_frames[n] if n < len(self.iteration_frames)
+                    else self.end_start_frame)
+        u = min(1.0, (frame - end_from + 1) / self._end_recolour)
+        return Moment(n, n, 1.0, n - 1, n, ease(u), "end", n, finished)
+
+    def _check(self, frame: int) -> None:
+        if not 0 <= frame < self.n_frames:
+            raise IndexError(f"frame {frame} out of range for {self.n_frames} frames")
+
+    def marker(self, frame: int, trace: np.ndarray, run: int = 0) -> tuple[float, float]:
+        """Log-likelihood marker (x, y) of ``run`` at ``frame``; see :func:`marker_position`."""
+        return marker_position(self.moment(frame, run), trace)
+
+    def __repr__(self) -> str:
+        return (f"Timeline(n_frames={self.n_frames}, fps={self.fps}, n_iters={self.n_iters}, "
+                f"plain={self.plain})")
