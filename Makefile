@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/animate-em render --format mp4 --format gif --poster
 
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/em_speed.py
