@@ -75,6 +75,7 @@ class Decor:
     trace_left: float = 0.12       # y tick labels + y label of the trace panel
     trace_bottom: float = TICK * 1.5 + LABEL * 1.5
     trace_top: float = 0.0         # legend rows above the trace panel
+    trace_share: float = 0.30      # least share of the body's width (or height) the trace panel takes
 
 
 def _grid_shape(n: int, arrangement: str, tall: bool) -> list[tuple[int, int]]:
@@ -173,10 +174,10 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         for side in sides:
             region = body
             if side == "right":
-                trace_w = max(0.30 * body.width, u(0.3 + decor.trace_left))
+                trace_w = max(decor.trace_share * body.width, u(0.3 + decor.trace_left))
                 region = Box(body.x0, body.y0, body.x1 - gap_trace - trace_w, body.y1)
             elif side == "bottom":
-                trace_h = max(0.30 * body.height, u(0.2 + decor.trace_bottom + decor.trace_top))
+                trace_h = max(decor.trace_share * body.height, u(0.2 + decor.trace_bottom + decor.trace_top))
                 region = Box(body.x0, body.y0 + trace_h + gap_trace, body.x1, body.y1)
             bw, bh = panel_grid(region, rows, cols, bottom_for(side, rows))
             # Prefer the trace on the right in wide frames (ties, rounding).

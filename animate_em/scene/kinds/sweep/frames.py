@@ -33,7 +33,7 @@ from animate_em.scene.draw.parts import (
 from animate_em.scene.frames.blit import BlittedFigure
 from animate_em.scene.kinds.sweep.criterion import CriterionPanel
 from animate_em.scene.kinds.sweep.fitting import CRITERION_NAMES, criterion_values, true_k
-from animate_em.scene.timing.tween import interpolate_covariances
+from animate_em.scene.timing.tween import fade_colours, interpolate_covariances
 
 DECIMALS = 1
 INIT_NAMES = {"kmeans++": "k-means++", "kmeans": "k-means", "random_from_data": "random-point"}
@@ -183,7 +183,7 @@ class SweepFrameSource(BlittedFigure):
     def _update(self, m) -> None:
         c0, c1 = self._colours(m.source), self._colours(m.target)
         u = m.fraction
-        colours = c1 if u >= 1.0 else c0 if u <= 0.0 else (1.0 - u) * c0 + u * c1
+        colours = fade_colours(c0, c1, u)
         self.panel.points.set_colours(colours)
         means, covs, scale = self._geometry(m)
         for e, mean, cov, s in zip(self.panel.ellipses, means, covs, scale):
@@ -201,8 +201,11 @@ class SweepFrameSource(BlittedFigure):
         step = m.target if m.target is not None else 0
         run = self.prepared.runs[step]
         self.status.set(1, str(self.ks[step]))
-        self.status.set(4, signed(self.values[step], DECIMALS))
-        self.status.set(7, signed(run.final.log_likelihood, DECIMALS))
+        # Each number appears with what it describes: the criterion once its point is on the curve,
+        # the log-likelihood once the fit has finished morphing in.
+        landed = m.phase != "step" or m.position >= step + 1 - 1e-9
+        self.status.set(4, signed(self.values[step], DECIMALS) if landed else "")
+        self.status.set(7, signed(run.final.log_likelihood, DECIMALS) if m.fraction >= 1.0 else "")
 
     def _apply_static(self, phase: str) -> None:
         self.status.set_visible(phase == "step")
