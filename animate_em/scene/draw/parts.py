@@ -22,9 +22,21 @@ def style_value(prepared, name, default):
     return getattr(getattr(prepared.scene, "style", None), name, default) if prepared.scene else default
 
 
+#: Below this unit (a 480p frame's height) text would shrink past easy reading; small frames keep
+#: text up to :data:`SMALL_FRAME_BOOST` times larger than their size alone gives.
+READABLE_UNIT = 480.0
+SMALL_FRAME_BOOST = 1.35
+
+
 def frame_sizing(width: int, height: int) -> Sizing:
-    """Sizing of a frame: text scales with the height, but portrait frames scale with 3/4 of the width."""
-    return Sizing(width, height, float(min(height, 0.75 * width)))
+    """Sizing of a frame: text scales with the height, but portrait frames scale with 3/4 of the width.
+
+    Frames smaller than 480p (a 640 x 360 GIF on a course page) keep their text
+    near 480p's pixel size, up to 1.35 times what their size alone would give,
+    so the footer stays readable; the layout makes room for it.
+    """
+    natural = float(min(height, 0.75 * width))
+    return Sizing(width, height, min(max(natural, READABLE_UNIT), SMALL_FRAME_BOOST * natural))
 
 
 def point_area(sizing: Sizing, n_points: int, panel_height_px: float) -> float:
