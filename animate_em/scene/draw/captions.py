@@ -95,7 +95,7 @@ def ghost_note(every: int, last: int, limit: int) -> str:
     """The footer's words for the ghost ellipses of iterations 0, ``every``, ... before ``last``.
 
     "faint ellipses: iterations 0, 5, 10, 15" when all of them stay; with more
-    than ``limit`` only the latest stay and fade with age, and the note says so.
+    than ``limit`` only the latest stay, fading with age: "... 0, 5, 10, … (last 5)".
     Empty when no ghost is ever shown.
     """
     shown = list(range(0, max(last, 0), every)) if every > 0 else []
@@ -108,7 +108,7 @@ def ghost_note(every: int, last: int, limit: int) -> str:
         if len(shown) > 4:
             listed = f"{shown[0]}, {shown[1]}, …, {shown[-1]}"
         return f"faint ellipses: iterations {listed}"
-    return f"faint ellipses: the latest {limit} of iterations {listed}, older ones fainter"
+    return f"faint ellipses: iterations {listed} (last {limit})"
 
 
 def end_text(labels, runs, traces, decimals: int, tolerance: float = 0.0) -> str:

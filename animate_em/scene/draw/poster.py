@@ -55,7 +55,8 @@ def poster_columns(count: int, columns: int | None) -> int:
 
 
 def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: list, k: int, subtitle: str,
-                    columns: int, framed: int | None = None, legend: bool = False) -> np.ndarray:
+                    columns: int, framed: int | None = None, legend: bool = False,
+                    positions: np.ndarray | None = None) -> np.ndarray:
     """A grid of data panels, one per snapshot, under the scene's title and ``subtitle``.
 
     Parameters
@@ -78,6 +79,8 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
     legend : bool
         Name the components ("● π₁  ● π₂ ...") at the right of the subtitle row, so a
         component's number maps to its colour.
+    positions : ndarray of shape (N, 2), optional
+        Where the points are drawn, when not at the data (jittered on a measurement grid).
 
     Returns
     -------
@@ -122,6 +125,8 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
         shrink_to_width(s, renderer, room)
 
         from animate_em.em import responsibilities
+        # Drawn where the frames draw them (jittered on a coarse measurement grid); coloured by the fit.
+        shown = X if positions is None else np.asarray(positions, dtype=float)[:, :2]
         y_top = top - title_h - sub_h - gap * 0.5
         for i, (snap, heading) in enumerate(zip(snapshots, headings)):
             if snap is None:
@@ -131,7 +136,7 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
             y1 = y_top - r * (panel_title_h + panel_h + gap) - panel_title_h
             ax = fig.add_axes([x0 / W, (y1 - panel_h) / H, panel_w / W, panel_h / H])
             pxlim, pylim = widen_to_aspect(xlim, ylim, box_aspect) if equal else (xlim, ylim)
-            panel = DataPanel(ax, X, k, pxlim, pylim, sizing, theme, sigma=sigma,
+            panel = DataPanel(ax, shown, k, pxlim, pylim, sizing, theme, sigma=sigma,
                               point_size=point_area(sizing, len(X), panel_h), point_alpha=theme.point_alpha,
                               line_width=sizing.lw(2.0))
             kj = snap.n_components

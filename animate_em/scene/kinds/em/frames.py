@@ -68,6 +68,7 @@ from animate_em.scene.draw.parts import (
 )
 from animate_em.scene.frames.blit import BlittedFigure, painted_last
 from animate_em.scene.kinds.em.reorder import PanelMover, move_fraction
+from animate_em.scene.runs.data import shown_positions, stacked_axes, stacking_note
 from animate_em.scene.timing.timeline import marker_position
 from animate_em.scene.timing.tween import fade_colours, interpolate_parameters
 
@@ -191,10 +192,13 @@ class EmFrameSource(BlittedFigure):
         # -- data panels -------------------------------------------------------
         self.panels, self.footers, self.badges = [], [], []
         true = getattr(p, "true_params", None) if style_value(p, "show_true", False) else None
+        # Points measured on a coarse grid stack up: they are drawn jittered within their cell.
+        stacked = stacked_axes(X)
+        shown = shown_positions(X, stacked)
         panel_artists = []
         for r, (run, slot) in enumerate(zip(runs, layout.panels)):
             made = len(fig.texts), len(fig.artists)
-            panel = add_data_panel(fig, slot, p, X, self.k, view, sizing, theme, self.sigma)
+            panel = add_data_panel(fig, slot, p, shown, self.k, view, sizing, theme, self.sigma)
             if true is not None:
                 panel.add_reference(true["means"], true["covariances"])
             self.panels.append(panel)
@@ -247,6 +251,8 @@ class EmFrameSource(BlittedFigure):
             note += f"   {ghosts}"
         if true is not None:
             note += "   dashed: true mixture"
+        if stacked:
+            note += f"   {stacking_note(stacked, p.columns, p.units)}"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
                                                f"N = {len(X)} points · K = {self.k}")
 

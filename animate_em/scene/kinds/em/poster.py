@@ -13,6 +13,7 @@ from animate_em.scene.draw.captions import optimum_text, same_optimum_tolerance
 from animate_em.scene.draw.overlays import optimum_groups, rank_order, ranks
 from animate_em.scene.draw.panels import mass_percent, sigma_text, signed
 from animate_em.scene.draw.poster import POSTER_LIMIT, poster_columns, poster_iterations, small_multiples
+from animate_em.scene.runs.data import shown_positions, stacked_axes
 
 #: Panels per row of a poster with a row per run.
 ROW_LIMIT = 6
@@ -34,6 +35,12 @@ def _spacing(shown: list[int]) -> str:
         step = steps.pop()
         return f"the fit every {step} iteration{'s' if step != 1 else ''}"
     return "the fit at iterations " + ", ".join(str(t) for t in shown)
+
+
+def _positions(p) -> np.ndarray:
+    """Where the frames draw the points (see :func:`~animate_em.scene.runs.data.shown_positions`)."""
+    X = np.asarray(p.X, dtype=float)[:, :2]
+    return shown_positions(X, stacked_axes(X))
 
 
 def poster_image(prepared, every: int = 5, columns: int | None = None, run: int | None = None) -> np.ndarray:
@@ -68,7 +75,7 @@ def poster_image(prepared, every: int = 5, columns: int | None = None, run: int 
         sub = f"{label}{_spacing(shown)} · {_outcome(fit)} · {ellipses}"
         headings = [f"iteration {it} · LL = {signed(snaps[it].log_likelihood, 2)}" for it in shown]
         return small_multiples(p, [snaps[it] for it in shown], headings, fits=[fit], k=k, subtitle=sub,
-                               columns=poster_columns(len(shown), columns), legend=True)
+                               columns=poster_columns(len(shown), columns), legend=True, positions=_positions(p))
     ranked = bool(getattr(getattr(p.scene, "style", None), "rank_runs", False))
     if ranked or len(p.runs) >= FINALS_FROM:
         return _finals(p, ranked, columns, ellipses, k)
@@ -94,7 +101,7 @@ def _rows(p, every: int, columns: int | None, ellipses: str, k: int) -> np.ndarr
                 headings.append("")
     sub = f"a row per run, from its start (left) to where it stopped · {ellipses}"
     return small_multiples(p, snapshots, headings, fits=list(p.runs), k=k, subtitle=sub, columns=cols,
-                           legend=True)
+                           legend=True, positions=_positions(p))
 
 
 def _finals(p, ranked: bool, columns: int | None, ellipses: str, k: int) -> np.ndarray:
@@ -114,4 +121,5 @@ def _finals(p, ranked: bool, columns: int | None, ellipses: str, k: int) -> np.n
     sub = f"{what} · {optimum_text(finals, tolerance, 2)} · {ellipses}"
     best = order.index(groups[0][0]) if ranked and np.isfinite(finals[groups[0][0]]) else None
     return small_multiples(p, [p.runs[r].final for r in order], headings, fits=list(p.runs), k=k,
-                           subtitle=sub, columns=poster_columns(len(order), columns), framed=best, legend=True)
+                           subtitle=sub, columns=poster_columns(len(order), columns), framed=best, legend=True,
+                           positions=_positions(p))

@@ -33,6 +33,7 @@ from animate_em.scene.draw.parts import (
 from animate_em.scene.frames.blit import BlittedFigure
 from animate_em.scene.kinds.sweep.criterion import CriterionPanel
 from animate_em.scene.kinds.sweep.fitting import CRITERION_NAMES, criterion_values, true_k
+from animate_em.scene.runs.data import shown_positions, stacked_axes, stacking_note
 from animate_em.scene.timing.tween import fade_colours, interpolate_covariances
 
 DECIMALS = 1
@@ -121,7 +122,9 @@ class SweepFrameSource(BlittedFigure):
         shrink_to_width(self.end_line.texts[0], renderer, layout.status.width)
 
         # -- data panel ----------------------------------------------------------
-        self.panel = add_data_panel(fig, layout.panels[0], p, X, self.kmax, view, sizing, theme, self.sigma)
+        stacked = stacked_axes(X)
+        self.panel = add_data_panel(fig, layout.panels[0], p, shown_positions(X, stacked), self.kmax, view, sizing,
+                                    theme, self.sigma)
         self.mean_size = float(np.asarray(self.panel.means.get_sizes())[0])
         self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(X), 3))
 
@@ -135,6 +138,8 @@ class SweepFrameSource(BlittedFigure):
         note = f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means"
         if what:
             note += f"   each K: {what}"
+        if stacked:
+            note += f"   {stacking_note(stacked, p.columns, p.units)}"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, f"N = {len(X)} points")
 
         # Drawn every frame in the order a full draw paints them: the true-K line under the curves,
