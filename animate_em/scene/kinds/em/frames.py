@@ -40,7 +40,7 @@ from animate_em.scene.draw.overlays import (
     ranks,
 )
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import TracePanel, ll_limits, mass_percent, sigma_text, signed
+from animate_em.scene.draw.panels import FALL_MARK, TracePanel, ll_limits, mass_percent, sigma_text, signed
 from animate_em.scene.draw.parts import (
     CHAR,
     add_data_panel,
@@ -205,6 +205,8 @@ class EmFrameSource(BlittedFigure):
             note += f"   faint: every {ordinal(self.ghost_every)} iteration".replace("every  ", "every ")
         if true is not None:
             note += "   dashed: true mixture"
+        if self.trace is not None and self.trace.any_falls:
+            note += f"   {FALL_MARK} log-likelihood fell"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
                                                f"N = {len(X)} points · K = {self.k}")
 
