@@ -64,7 +64,7 @@ class History:
     reg_covar : float or None
         What the implementation adds to every variance, when recorded.
     name : str
-        Whose run it is: the file stem of a history file, else ``"history"``.
+        Whose run it is: the file stem of a history file, else ``"your run"``.
 
     Values are not checked for NaN or validity here: a broken history is
     exactly what :func:`animate_em.course.check` is for.
@@ -76,7 +76,7 @@ class History:
     covariance_type: str
     log_likelihood: np.ndarray | None = None
     reg_covar: float | None = None
-    name: str = "history"
+    name: str = "your run"
 
     @property
     def n_snapshots(self) -> int:
@@ -112,7 +112,7 @@ def read_history(history, covariance_type: str | None = None, *, name: str | Non
         ``covariance_type`` entry, else ``"full"``. It decides the shape the
         covariances must have.
     name : str, optional
-        Whose run it is; default the file stem, else ``"history"``.
+        Whose run it is; default the file stem, else ``"your run"``.
 
     Returns
     -------
@@ -130,9 +130,9 @@ def read_history(history, covariance_type: str | None = None, *, name: str | Non
         path = Path(history)
         return _from_mapping(_load_npz(path), covariance_type, name or path.stem, where=str(path))
     if isinstance(history, Mapping) or _is_npz(history):
-        return _from_mapping(history, covariance_type, name or "history", where="history")
+        return _from_mapping(history, covariance_type, name or "your run", where="history")
     if isinstance(history, Sequence) and not isinstance(history, (bytes, bytearray)):
-        return _from_steps(history, covariance_type, name or "history")
+        return _from_steps(history, covariance_type, name or "your run")
     raise UserError(f"a history is a sequence of (weights, means, covariances), a mapping of stacked arrays "
                     f"or a .npz file, not a {type(history).__name__}")
 

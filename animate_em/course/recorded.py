@@ -32,7 +32,7 @@ def from_history(X, history, covariance_type: str | None = None, *, name: str | 
         Shape of the recorded covariances; default: the history's own
         ``covariance_type`` entry, else ``"full"``.
     name : str, optional
-        Whose run it is; default the file stem (``"history"`` for arrays).
+        Whose run it is; default the file stem (``"your run"`` for arrays).
 
     Returns
     -------
