@@ -310,10 +310,14 @@ class TracePanel:
     ylabel : str
     legend_columns : int
         Entries per legend row (the legend sits above the axes).
+    mark_falls : list of bool, optional
+        Runs whose falls (see :func:`falls`) are marked as the trace reaches
+        them: runs recorded by someone else's EM. animate-em's own EM falls
+        only by what reg_covar allows, which is not a mistake to point at.
     """
 
     def __init__(self, ax, traces, labels, sizing: Sizing, theme, ylabel="log-likelihood (total)",
-                 legend_columns: int = 6):
+                 legend_columns: int = 6, mark_falls: list | None = None):
         self.ax = ax
         self.traces = [np.asarray(t, dtype=float) for t in traces]
         n_max = max(len(t) - 1 for t in self.traces)
@@ -354,7 +358,8 @@ class TracePanel:
             self.markers.append(marker)
             handles.append(Line2D([], [], color=colour, linewidth=sizing.lw(TRACE_PX), linestyle=dashes))
         # Falls appear as the trace reaches them; only runs that fall get the artist.
-        self.falls = [falls(t) for t in self.traces]
+        marked = mark_falls or [False] * len(self.traces)
+        self.falls = [falls(t) if mark else np.array([], dtype=int) for t, mark in zip(self.traces, marked)]
         self.fall_marks = {}
         for r, at in enumerate(self.falls):
             if len(at):

@@ -195,7 +195,8 @@ class EmFrameSource(BlittedFigure):
             ax = fig.add_axes(layout.trace.fraction(sizing))
             ylabel_ll = "log-likelihood (mean per point)" if self.per_sample else "log-likelihood (total)"
             self.trace = TracePanel(ax, self.plot_traces, list(p.labels), sizing, theme, ylabel=ylabel_ll,
-                                    legend_columns=self.legend_columns)
+                                    legend_columns=self.legend_columns,
+                                    mark_falls=[bool(run.extras.get("recorded")) for run in runs])
 
         self._build_overlays()
 
