@@ -20,7 +20,8 @@ def _history_data(history_path: str, source: str, columns: str | None, n_feature
         if columns or data.n_features < n_features:
             raise UserError(f"{history_path} has means of d = {n_features} features; {data.name} has "
                             f"{data.n_features} column(s)")
-        data = dataclasses.replace(data, X=data.X[:, :n_features].copy(), columns=data.columns[:n_features])
+        data = dataclasses.replace(data, X=data.X[:, :n_features].copy(), columns=data.columns[:n_features],
+                                   meta={**data.meta, "columns_of": data.n_features})
     return data
 
 
@@ -60,7 +61,11 @@ def check(ctx, history, source, columns, covariance_type, reg_covar, rtol, as_js
                     **report.to_dict()})
     else:
         click.echo(f"{'file':<11}{history}")
-        for line in report.lines(data=_describe_data(data)):
+        described = _describe_data(data)
+        if "columns_of" in data.meta:
+            # A history recorded on other columns gives a puzzling verdict: say which were taken.
+            described += f"; the first {data.n_features} of {data.meta['columns_of']} (--columns picks others)"
+        for line in report.lines(data=described):
             click.echo(line)
     ctx.exit(0 if report.ok else 1)
 
@@ -81,7 +86,9 @@ def history_prepared(history: str, scene: str | None, source: str | None, overri
     recorded = read_history(history, name=Path(history).stem)
     if recorded.n_features != 2:
         raise UserError(f"{history}: an animation shows 2-D data; this history has d = {recorded.n_features}")
-    data = _history_data(history, source, None, 2)
+    columns = overrides.get("columns")
+    data = _history_data(history, source, ",".join(columns) if columns else None, 2)
     run = from_history(data.X, recorded)
-    drawing = {key: value for key, value in overrides.items() if key not in FITTING_OPTIONS and key != "data"}
+    drawing = {key: value for key, value in overrides.items()
+               if key not in FITTING_OPTIONS and key not in ("data", "columns")}
     return as_prepared(run, data=data, overrides=drawing)

@@ -62,6 +62,9 @@ class _Progress:
 @click.option("--data", default=None, metavar="DATA",
               help="Dataset name or CSV/TSV/.npy file to fit instead of the scene's (with --history: the "
               "points the recorded run was fitted to).")
+@click.option("--columns", default=None, metavar="A,B",
+              help="Two columns of --data, by header name or 0-based index [default: the first two].",
+              show_default=False)
 @click.option("-k", "k", type=click.IntRange(min=1), default=None,
               help="Number of mixture components [default: the scene's].", show_default=False)
 @click.option("--init", type=click.Choice(INITS), default=None,
@@ -87,7 +90,7 @@ class _Progress:
               help="Animate the EM run recorded in FILE (a .npz of weights, means and covariances per "
               "iteration; see README 'For students') on the points of --data, instead of fitting.")
 @click.option("--quiet", is_flag=True, help="Print only the paths written (stdout) and errors.")
-def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, init, seed, max_iter,
+def render(scene, output, quality, formats, fps, frames_per_iteration, data, columns, k, init, seed, max_iter,
            tol, theme, still, poster, from_manifest, history, quiet):
     """Render SCENE (a built-in scene name or a TOML file) as an animation.
 
@@ -104,6 +107,10 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, 
     overrides = _scene_overrides(quality=quality, fps=fps, frames_per_iteration=frames_per_iteration,
                                  data=data, k=k, init=init, seed=seed, max_iter=max_iter, tol=tol,
                                  theme=theme)
+    if columns is not None:
+        if data is None:
+            raise UserError("--columns picks columns of --data DATA; give --data too")
+        overrides["columns"] = [name.strip() for name in columns.split(",")]
     if from_manifest is not None:
         if history is not None:
             raise UserError("give either --from-manifest or --history, not both")

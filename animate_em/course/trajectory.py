@@ -396,6 +396,11 @@ def check(X, history, *, covariance_type: str | None = None, reg_covar: float | 
     ours = np.array([reference.log_likelihood(*h.snapshot(t)) for t in range(h.n_snapshots)])
     falls = _decreases(ours, h, reg, len(X))
     own = compare_own(h.log_likelihood, ours, X, h.snapshot) if h.log_likelihood is not None else None
+    if cause is not None and cause.mistake is None and own is not None and own.formula == "unknown" \
+            and own.first_step == 0:
+        # Wrong from the first step on, and a log-likelihood that disagrees before any step was taken.
+        cause = Cause(None, f"{cause.evidence}; your log-likelihood differs from ours already at iteration 0: "
+                      "are these the data (and the columns) the run was recorded on?")
     trajectory_ok = all(s.ok for s in steps)
     ok = trajectory_ok and not falls and (own is None or own.agrees)
     return CheckReport(ok, trajectory_ok, h, len(X), float(rtol), reg, reg_source, steps, cause, ours, falls, own)

@@ -32,6 +32,9 @@ def histories(tmp_path_factory):
     np.savez(folder / "bob.npz", **st.run_em(X, 3, n_iter=6, m_mistake="covariances_around_old_means"))
     np.savez(folder / "carol.npz", **st.run_em(X, 3, n_iter=10, m_mistake="covariances_divided_by_n"))
     np.savetxt(folder / "points.csv", X, delimiter=",", header="width,height", comments="")
+    # The same points as columns 1 and 2 of a wider file, behind an unrelated first column.
+    wide = np.column_stack([np.arange(len(X)) % 7, X])
+    np.savetxt(folder / "wide.csv", wide, delimiter=",", header="day,width,height", comments="")
     return folder
 
 
@@ -102,6 +105,21 @@ def test_render_history_animates_the_recorded_run_named_by_its_file(runner, hist
 def test_render_history_refuses_options_that_fit(runner, histories, extra, message):
     result = runner.invoke(main, ["render", "--history", str(histories / "alice.npz"), "--data", "blobs", *extra])
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_render_and_check_take_the_columns_the_history_was_recorded_on(runner, histories, tmp_path):
+    wide = str(histories / "wide.csv")
+    first_two = runner.invoke(main, ["check", str(histories / "alice.npz"), "--data", wide])
+    assert first_two.exit_code == 1 and "the first 2 of 3 (--columns picks others)" in first_two.stdout
+    assert "are these the data (and the columns) the run was recorded on?" in first_two.stdout
+    picked = runner.invoke(main, ["check", str(histories / "alice.npz"), "--data", wide, "--columns", "width,height"])
+    assert picked.exit_code == 0, picked.output
+    result = runner.invoke(main, ["render", "--history", str(histories / "alice.npz"), "--data", wide,
+                                  "--columns", "1,2", *QUICK, "--still", "-o", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(tmp_path / "alice.png")
+    no_data = runner.invoke(main, ["render", "--columns", "1,2"])
+    assert no_data.exit_code == 2 and "give --data too" in no_data.stderr
 
 
 def test_render_history_needs_its_data(runner, histories):
