@@ -198,11 +198,14 @@ def compare_own(own: np.ndarray, ours: np.ndarray, X: np.ndarray, snapshots) -> 
     """
     n, d = X.shape
     valid = np.flatnonzero(np.isfinite(ours))
+    if not len(valid):
+        return OwnLikelihood(False, "total", "unknown", "no recorded iteration is a valid mixture to compare at",
+                             float("nan"), None)
     tolerance = LL_RTOL * (np.abs(ours[valid]) + n)
     own_valid = own[valid]
     for scale, factor in (("total", 1.0), ("mean per point", float(n))):
-        if len(valid) and _close(own_valid * factor, ours[valid], n):
-            worst = float(np.max(np.abs(own_valid * factor - ours[valid]))) if len(valid) else 0.0
+        if _close(own_valid * factor, ours[valid], n):
+            worst = float(np.max(np.abs(own_valid * factor - ours[valid])))
             return OwnLikelihood(True, scale, None, f"agrees with ours ({scale}; largest difference "
                                  f"{worst:.2g} nats)", worst, None)
     scale, factor = ("mean per point", float(n)) if np.nanmedian(np.abs(own_valid)) * 3 < np.nanmedian(
@@ -216,10 +219,12 @@ def compare_own(own: np.ndarray, ours: np.ndarray, X: np.ndarray, snapshots) -> 
     def verdict(formula, text):
         return OwnLikelihood(False, scale, formula, text, worst, first)
 
-    if np.isneginf(scaled[valid]).any() or np.isnan(scaled[valid]).any():
+    if not np.isfinite(scaled[valid]).all():
         t = int(valid[~np.isfinite(scaled[valid])][0])
-        return verdict("underflow", f"your log-likelihood is {scaled[t]} at iteration {t} where ours is "
-                       f"{ours[t]:.6g}: the log of a sum of densities that underflowed to 0; use log-sum-exp")
+        if np.isneginf(scaled[t]):
+            return verdict("underflow", f"your log-likelihood is -inf at iteration {t} where ours is {ours[t]:.6g}: "
+                           "the log of a sum of densities that underflowed to 0; use log-sum-exp")
+        return verdict("unknown", f"your log-likelihood is {scaled[t]} at iteration {t} where ours is {ours[t]:.6g}")
     for formula, shift in (("one_iteration_late", -1), ("one_iteration_early", 1)):
         shifted = valid[(valid + shift >= 0) & (valid + shift < len(ours))]
         shifted = shifted[np.isfinite(ours[shifted + shift])]

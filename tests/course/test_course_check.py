@@ -103,6 +103,12 @@ def test_a_wrong_own_log_likelihood_is_named_while_the_trajectory_is_right(recor
     assert not report.own.agrees and report.own.formula == formula, report.own
 
 
+def test_a_log_likelihood_without_log_sum_exp_is_named_where_it_underflows():
+    report = check(X_FAR, st.run_em(X_FAR, 3, n_iter=3, ll=st.log_likelihood_naive, start_params=st.start(X, 3)))
+    assert report.trajectory_ok and not report.ok
+    assert report.own.formula == "underflow" and "-inf at iteration 0" in report.own.message
+
+
 def test_an_own_log_likelihood_per_point_agrees():
     history = st.run_em(X, 3, n_iter=5)
     history["log_likelihood"] = history["log_likelihood"] / len(X)
