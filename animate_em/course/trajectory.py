@@ -233,8 +233,10 @@ def compare(yours, expected, data_scale: np.ndarray) -> dict[str, Difference]:
     }
     out = {}
     for quantity, mine, theirs in zip(QUANTITIES, (w, m, c), (w_ref, m_ref, c_ref)):
+        scale = scales[quantity]
         with np.errstate(all="ignore"):
-            size = np.abs(mine - theirs) / scales[quantity]
+            # A variance of exactly 0 (a collapsed component without reg_covar): compare absolutely.
+            size = np.abs(mine - theirs) / np.where(scale > 0, scale, 1.0)
         size = np.where(np.isfinite(mine), size, np.inf)
         index = _argmax(size)
         out[quantity] = Difference(quantity, float(size[index]), int(index[0]), tuple(int(i) for i in index[1:]),
