@@ -47,6 +47,7 @@ from animate_em.scene.draw.overlays import (
 )
 from animate_em.scene.draw.palette import mix_colours
 from animate_em.scene.draw.panels import (
+    FALL_MARK,
     GHOST_LIMIT,
     TracePanel,
     ghost_iterations,
@@ -234,7 +235,8 @@ class EmFrameSource(BlittedFigure):
             ax = fig.add_axes(layout.trace.fraction(sizing))
             ylabel_ll = "log-likelihood (mean per point)" if self.per_sample else "log-likelihood (total)"
             self.trace = TracePanel(ax, self.plot_traces, list(p.labels), sizing, theme, ylabel=ylabel_ll,
-                                    legend_columns=self.legend_columns)
+                                    legend_columns=self.legend_columns,
+                                    mark_falls=[bool(run.extras.get("recorded")) for run in runs])
 
         self._build_overlays()
         self.mover = None
@@ -253,6 +255,8 @@ class EmFrameSource(BlittedFigure):
             note += "   dashed: true mixture"
         if stacked:
             note += f"   {stacking_note(stacked, p.columns, p.units)}"
+        if self.trace is not None and self.trace.any_falls:
+            note += f"   {FALL_MARK} log-likelihood fell"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
                                                f"N = {len(X)} points · K = {self.k}")
 

@@ -23,6 +23,8 @@ FINALS_FROM = 5
 
 def _outcome(fit) -> str:
     n = len(fit.snapshots) - 1
+    if fit.extras.get("recorded"):
+        return f"{n} recorded iteration{'s' if n != 1 else ''}"     # why it stopped is not ours to say
     if fit.collapse is not None:
         return f"stopped after {n} iteration{'s' if n != 1 else ''}: a component collapsed"
     return ("converged" if fit.converged else "stopped") + f" after {n} iteration{'s' if n != 1 else ''}"
