@@ -63,6 +63,15 @@ def _grid(fig, rect, nrows, ncols, *, left, right, bottom, top, **kw):
                             bottom=y0 + bottom * h, top=y0 + top * h, **kw)
 
 
+def _iteration_ticks(ax, n_iter: int) -> None:
+    """Iteration ticks that end on the last iteration, as on the frames."""
+    from matplotlib.ticker import FixedLocator
+
+    from animate_em.scene.draw.panels import iteration_ticks
+
+    ax.xaxis.set_major_locator(FixedLocator(iteration_ticks(n_iter, 7)))
+
+
 def _integer_ticks(ax, axis: str = "x") -> None:
     from matplotlib.ticker import MaxNLocator
 
@@ -87,7 +96,7 @@ def draw_loglik(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
                     (d.settled_at, d.trace.min()), xytext=(-4 if left else 4, 2), textcoords="offset points",
                     fontsize=FONT - 0.5, color=MUTED, va="bottom", ha="right" if left else "left")
     _style(ax)
-    _integer_ticks(ax)
+    _iteration_ticks(ax, d.trace.size - 1)
     _label(ax, "iteration", "log-likelihood (total, nats)", "Log-likelihood per iteration")
 
     ax2 = fig.add_subplot(gs[1])
@@ -105,7 +114,7 @@ def draw_loglik(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
                          fontsize=FONT - 0.5, color=MUTED, ha="left", va="center", annotation_clip=False)
         ax2.legend(fontsize=FONT - 0.5, frameon=False, loc="upper right", handlelength=1.0)
     _style(ax2)
-    _integer_ticks(ax2)
+    _iteration_ticks(ax2, d.trace.size - 1)
     _label(ax2, "iteration", "|change| (nats)", "Change per iteration")
 
 
@@ -168,7 +177,7 @@ def _ll(value: float) -> str:
 
 
 def _best_worst(fig, d: ReportData, slot_best, slot_worst) -> None:
-    """The best and the worst final fit of all restarts on the same axes (worst relabelled to match).
+    """The best and the worst final fit of all restarts on the same axes, components matched to the report's run.
 
     When every restart reached the same optimum the two would be one fit shown twice: one panel,
     spanning both slots, says so instead.
@@ -176,8 +185,10 @@ def _best_worst(fig, d: ReportData, slot_best, slot_worst) -> None:
     from animate_em.scene.runs.matching import align_runs
 
     best, worst = best_and_worst(d)
+    # Numbered and coloured as the run the report narrates (the poster, the text).
+    _, best_run, worst_run = align_runs([d.run, best[0], worst[0]])
     if same_optimum(d):
-        snap = best[0].final
+        snap = best_run.final
         xlim, ylim = _limits(d.X, [snap])
         ax = fig.add_subplot(slot_best.get_gridspec()[slot_best.rowspan.start,
                                                       slot_best.colspan.start:slot_worst.colspan.stop])
@@ -185,7 +196,7 @@ def _best_worst(fig, d: ReportData, slot_best, slot_worst) -> None:
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         return
-    runs = align_runs([best[0], worst[0]])
+    runs = [best_run, worst_run]
     xlim, ylim = _limits(d.X, [r.final for r in runs])
     ratio = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
     for slot, run, (_, init), which in zip((slot_best, slot_worst), runs, (best, worst), ("best", "worst")):

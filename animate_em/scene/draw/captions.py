@@ -174,7 +174,7 @@ def badge_texts(run) -> list[str]:
     if run.extras.get("recorded"):
         # Someone else's EM: when it stopped, and why, is not ours to say.
         return [f"recorded ({n} iteration{'s' if n != 1 else ''})", f"recorded ({n} it.)", f"{n} it."]
-    return [f"stopped at max_iter ({n})", f"max_iter ({n})", f"{n} it."]
+    return [f"stopped at the limit ({n} iterations)", f"limit ({n} it.)", f"{n} it."]
 
 
 def run_outcome(run) -> str:
@@ -186,7 +186,7 @@ def run_outcome(run) -> str:
         return f"converged after {n} iteration{'s' if n != 1 else ''}"
     if run.extras.get("recorded"):
         return f"{n} recorded iteration{'s' if n != 1 else ''}"
-    return f"stopped after {n} iterations (max_iter)"
+    return f"stopped at the iteration limit, {n} iterations"
 
 
 def ordinal(n: int) -> str:

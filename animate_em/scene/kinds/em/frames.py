@@ -68,6 +68,7 @@ from animate_em.scene.draw.parts import (
     text_extent,
 )
 from animate_em.scene.frames.blit import BlittedFigure, painted_last
+from animate_em.scene.kinds.em.collapse import CollapseZoom
 from animate_em.scene.kinds.em.reorder import PanelMover, move_fraction
 from animate_em.scene.runs.data import shown_positions, stacked_axes, stacking_note
 from animate_em.scene.timing.timeline import marker_position
@@ -186,8 +187,8 @@ class EmFrameSource(BlittedFigure):
         self.status = FixedLine(fig, renderer, layout.status.x0, base, size, segments, fg)
         self.status_ll = 4 if n_runs == 1 else None
         self.end_line = FixedLine(fig, renderer, layout.status.x0, base, sizing.pt(STATUS),
-                                  [(end_text(p.labels, p.runs, self.plot_traces, self.decimals, self.same_optimum), "word")],
-                                  fg)
+                                  [(end_text(p.labels, p.runs, self.plot_traces, self.decimals,
+                                             self.same_optimum), "word")], fg)
         shrink_to_width(self.end_line.texts[0], renderer, layout.status.width)
 
         # -- data panels -------------------------------------------------------
@@ -195,7 +196,7 @@ class EmFrameSource(BlittedFigure):
         true = getattr(p, "true_params", None) if style_value(p, "show_true", False) else None
         # Points measured on a coarse grid stack up: they are drawn jittered within their cell.
         stacked = stacked_axes(X)
-        shown = shown_positions(X, stacked)
+        shown = self.shown = shown_positions(X, stacked)
         panel_artists = []
         for r, (run, slot) in enumerate(zip(runs, layout.panels)):
             made = len(fig.texts), len(fig.artists)
@@ -274,7 +275,7 @@ class EmFrameSource(BlittedFigure):
                 self.dynamic += ll_line.dynamic()
         # Overlays too (invisible until the runs end); BlittedFigure paints all of these in the order
         # of a full draw, so an overlay goes over or under a moving artist exactly as its zorder says.
-        for overlay in [*self.overlays_all, *(o for _, o in self.overlays_run)]:
+        for overlay in [*self.overlays_all, *(o for _, o in self.overlays_run), *self.zooms.values()]:
             self.dynamic += overlay.artists
         # Painted first, into the second cached layer (see BlittedFigure).
         self.points = [panel.points for panel in self.panels]
@@ -301,15 +302,18 @@ class EmFrameSource(BlittedFigure):
             for r, panel in enumerate(self.panels):
                 self.overlays_all.append(RankBadge(panel.ax, int(self.ranks[r]), sizing, theme,
                                                    best=r == groups[0][0], value=top[r], decimals=self.decimals))
+        self.zooms = {}
         for r, (run, panel) in enumerate(zip(p.runs, self.panels)):
             if run.collapse is not None and 0 <= run.collapse.component < self.k:
                 j = run.collapse.component
+                # Where it happens, magnified: the points it shrinks onto, its ellipse, its determinant.
+                zoom = self.zooms[r] = CollapseZoom(panel, run, self.X, self.shown, sizing, theme, self.sigma)
                 shape, n_points = collapse_shape(run, self.X)
                 self.overlays_run.append((r, CollapseNotice(
                     panel.ax, j, panel.rgb[j], sizing, theme, shape=shape, n_points=n_points, X=self.X,
                     snapshot=run.snapshots[-1], sigma=self.sigma, below=self._space_below(r),
-                    avoid=[o.artists[0].get_window_extent() for o in self.overlays_all
-                           if isinstance(o, RankBadge) and o.artists[0].axes is panel.ax])))
+                    avoid=[zoom.bbox()] + [o.artists[0].get_window_extent() for o in self.overlays_all
+                                           if isinstance(o, RankBadge) and o.artists[0].axes is panel.ax])))
 
     def _space_below(self, r: int):
         trace = [] if self.trace is None else [self.trace.ax.get_tightbbox(self.canvas.get_renderer()).extents]
@@ -425,6 +429,9 @@ class EmFrameSource(BlittedFigure):
             else:
                 weights, means, covs = interpolate_parameters(s0, s1, m.param_fraction)
             self.panels[r].show(colours, means[:, :2], covs[:, :2, :2])
+            if r in self.zooms:
+                j = self.zooms[r].component
+                self.zooms[r].show(colours, means[j, :2], covs[j, :2, :2])
             x, y = marker_position(m, self.plot_traces[r])
             if self.trace is not None:
                 self.trace.show(r, x, y)
