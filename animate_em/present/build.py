@@ -84,22 +84,23 @@ def build_presentation(scenes: Sequence, *, html: str | os.PathLike | None = Non
         for target in targets:
             reserved[target] = reserve_file(target)[0]
         total = len(presented) * len(targets)
-        count = 0
+        drawn = iter(range(total))
+
+        def announce(name: str) -> None:
+            index = next(drawn)
+            if on_scene is not None:
+                on_scene(index, total, name)
+
         if html is not None:
             with tempfile.TemporaryDirectory(prefix="animate-em-present-") as scratch:
                 videos = []
                 for scene in presented:
-                    if on_scene is not None:
-                        on_scene(count, total, scene.name)
-                    count += 1
+                    announce(scene.name)
                     videos.append(scene_video(scene, Path(scratch) / f"{scene.name}.mp4").read_bytes())
             reserved[html].write_text(presentation_html(presented, videos), encoding="utf-8")
         if pdf is not None:
-            if on_scene is not None:
-                for scene in presented:
-                    on_scene(count, total, f"{scene.name} (handout)")
-                    count += 1
-            write_handout(presented, reserved[pdf], title=presented[0].title)
+            write_handout(presented, reserved[pdf], title=presented[0].title,
+                          on_scene=lambda scene: announce(f"{scene.name} (handout)"))
         for target, tmp in reserved.items():
             os.replace(tmp, target)
         done = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import matplotlib as mpl
 from matplotlib.backends.backend_pdf import PdfPages
@@ -32,7 +32,8 @@ def _page_layout(prepared):
     return dataclasses.replace(prepared, width=width, height=HANDOUT_HEIGHT)
 
 
-def write_handout(scenes: Sequence[PresentedScene], path: str | os.PathLike, *, title: str = "EM handout") -> Path:
+def write_handout(scenes: Sequence[PresentedScene], path: str | os.PathLike, *, title: str = "EM handout",
+                  on_scene: Callable[[PresentedScene], None] | None = None) -> Path:
     """Write the handout of ``scenes`` to ``path`` (in place; callers wanting atomicity pass a temporary name).
 
     Parameters
@@ -42,6 +43,8 @@ def write_handout(scenes: Sequence[PresentedScene], path: str | os.PathLike, *, 
         The ``.pdf`` to write.
     title : str
         The PDF's title.
+    on_scene : callable(scene), optional
+        Called before each scene's pages are drawn.
 
     Returns
     -------
@@ -55,6 +58,8 @@ def write_handout(scenes: Sequence[PresentedScene], path: str | os.PathLike, *, 
     truetype = {"pdf.fonttype": 42}
     with mpl.rc_context(truetype), PdfPages(os.fspath(path), metadata=metadata) as pages:
         for scene in scenes:
+            if on_scene is not None:
+                on_scene(scene)
             source = frame_source(_page_layout(scene.prepared))
             for step in handout_steps(scene.steps):
                 with source.figure_at(step.last) as fig, mpl.rc_context(truetype):
