@@ -71,11 +71,15 @@ def test_keys_play_forward_and_go_back_and_status_and_fragment_follow(open_page,
     assert where(page) == ("tiny - iteration 3 - final state", f"#tiny/{len(scene.steps) - 1}")
 
 
-def test_a_click_on_the_frame_plays_the_next_step(open_page, talk):
+def test_a_click_on_the_frame_or_the_buttons_moves_one_step(open_page, talk):
     page = open_page("#tiny/2")
-    page.click("#stage")
-    page.wait_for_selector(IDLE, state="attached", timeout=20000)
-    assert where(page) == (talk.scenes[0].status(3), "#tiny/3")
+    for target, step in [("#stage", 3), ("#forward", 4), ("#back", 3)]:
+        page.click(target)
+        page.wait_for_selector(IDLE, state="attached", timeout=20000)
+        assert where(page) == (talk.scenes[0].status(step), f"#tiny/{step}")
+    # The clicked button keeps no focus: the remote's Space is one step, not a second click.
+    press(page, "Space")
+    assert where(page) == (talk.scenes[0].status(4), "#tiny/4")
 
 
 def test_a_link_or_a_reload_opens_at_its_step(open_page, talk):

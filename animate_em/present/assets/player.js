@@ -72,7 +72,9 @@
 
   function seek(video, time) {
     return new Promise((resolve) => {
-      video.addEventListener("seeked", () => resolve(), { once: true });
+      // A browser that fires no "seeked" (none should) must not leave the player busy for ever.
+      const fallback = setTimeout(resolve, 3000);
+      video.addEventListener("seeked", () => { clearTimeout(fallback); resolve(); }, { once: true });
       video.currentTime = time;
     });
   }
@@ -219,8 +221,9 @@
   }
 
   function toggleFullscreen() {
-    if (document.fullscreenElement) document.exitFullscreen();
-    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+    const ignore = () => {};   // refused (e.g. not allowed in a frame): nothing to do
+    if (document.fullscreenElement) document.exitFullscreen().catch(ignore);
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(ignore);
   }
 
   function showEntry() {
@@ -242,6 +245,8 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key;
+    // A focused button does its own thing on Space and Enter (once, not twice).
+    if (event.target instanceof HTMLButtonElement && (key === " " || key === "Enter")) return;
     if (/^[0-9]$/.test(key)) {
       digits = (digits + key).slice(-4);
       showEntry();
@@ -283,6 +288,10 @@
   stage.addEventListener("click", () => next());
   document.getElementById("forward").addEventListener("click", () => next());
   document.getElementById("back").addEventListener("click", () => previous());
+  // A mouse click leaves no focus on a button, so the remote's keys keep going to the page.
+  document.querySelectorAll("#bar button").forEach((button) => {
+    button.addEventListener("mousedown", (event) => event.preventDefault());
+  });
   window.addEventListener("hashchange", () => {
     const wanted = fromFragment();
     if (wanted.scene !== position.scene || wanted.step !== position.step) show(wanted.scene, wanted.step);
