@@ -46,8 +46,10 @@ def step_notes(prepared, step) -> str:
         return f"{_ll(trace[i - 1])} -> {_ll(trace[i])} ({gain:+.2f})"
 
     if step.beat == "start":
-        inits = sorted({str(run.settings.get("init")) for run in runs})
-        return (f"Initial state ({', '.join(inits)} start, K = {runs[0].snapshots[0].n_components}): nothing "
+        # Runs recorded by someone else's EM have no init of ours.
+        inits = sorted({str(run.settings["init"]) for run in runs if run.settings.get("init")})
+        start = f"{', '.join(inits)} start, " if inits else ""
+        return (f"Initial state ({start}K = {runs[0].snapshots[0].n_components}): nothing "
                 "is assigned yet, so the points are grey; the ellipses are the first guess. "
                 f"Log-likelihood {_runs_line(prepared, lambda r: _ll(traces[r][0]))}.")
     if step.beat == "E":
