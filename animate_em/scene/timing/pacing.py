@@ -216,8 +216,9 @@ def pace_iterations(weights: np.ndarray, budget: int, fps: int) -> tuple[list[in
     legible, story = 2 * min_beat, 2 * story_beat
     maximum = max(legible, int(round(MAX_SECONDS_PER_ITERATION * fps)))
     n_story = min(STORY_ITERATIONS, n)
-    # One frame per iteration beyond the story does not fit: iterations that change little share frames.
-    skip = budget < story * n_story + (n - n_story)
+    # Not even one frame per iteration fits: iterations that change little share frames. (A short run
+    # whose story outgrows the duration runs longer instead: skipping its iterations would hide them.)
+    skip = budget < n
     base = 0.0 if skip else 1.0
 
     def frames_for(scale: float) -> np.ndarray:

@@ -286,9 +286,10 @@ class Timeline:
         """The beats a presenter advances through, in order; together they cover every frame.
 
         The initial state, then the E beat and the M beat of every iteration
-        (``plain`` timelines: one step per iteration), then the final state.
-        A beat with no frames (an iteration paced to a single frame has no E
-        beat) is no step: there is no frame that shows it.
+        (``plain`` timelines, and iterations paced to a single frame: one
+        ``plain`` step, E-step and M-step at once), then the final state. An
+        iteration paced without a frame of its own is no step: its result
+        shows in the next iteration's frames.
 
         Returns
         -------
@@ -297,10 +298,12 @@ class Timeline:
         n = len(self.iteration_frames)
         steps = [Step(0, self.hold_start_frames, "start", 0, "iteration 0 - initial state")]
         for i, (start, length) in enumerate(zip(self.iteration_start_frames, self.iteration_frames), start=1):
-            if self.plain:
+            if length == 0:
+                continue
+            e = self.e_frames[i - 1]
+            if self.plain or (length == 1 and not e):
                 steps.append(Step(start, start + length, "plain", i, f"iteration {i} - E-step and M-step"))
                 continue
-            e, m = split_beats(length)
             if e:
                 steps.append(Step(start, start + e, "E", i, f"iteration {i} - E-step"))
             steps.append(Step(start + e, start + length, "M", i, f"iteration {i} - M-step"))
