@@ -107,7 +107,10 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, 
     out_dir = out_file.parent if out_file else Path(output or "output")
     if out_file is not None and out_file.suffix.lower() == ".png" and not formats:
         still = still or not poster     # -o pic.png alone asks for the picture
-    if (still or poster) and not formats:
+    # -o talk/iris.mp4 asks for that video; --still/--poster then go beside it as iris.png and
+    # iris_poster.png. Without a format and without a video name, only the pictures are written.
+    names_video = out_file is not None and out_file.suffix.lower() != ".png"
+    if (still or poster) and not formats and not names_video:
         # Like Manim's -s: pictures only, no video, when no format is asked for.
         paths = write_stills(prepared, out_file, output_dir=out_dir, still=still, poster=poster)
     else:

@@ -158,3 +158,17 @@ def test_tol_zero_runs_exactly_max_iter(runner, tmp_path):
 
     prepared = as_prepared("em-basics", overrides={"tol": 0, "max_iter": 7})
     assert prepared.runs[0].n_iter == 7
+
+
+def test_pictures_take_the_stem_of_the_named_video(runner, tmp_path):
+    # A video name with --poster (and no --format) asks for both: the MP4 and the poster beside it,
+    # named after the video, so renders of different data into one folder do not overwrite each other.
+    target = tmp_path / "out" / "iris.mp4"
+    result = runner.invoke(main, ["render", *QUICK, "--data", "blobs", "-k", "3", "-o", str(target),
+                                  "--poster", "--still", "--quiet"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out"
+    assert result.stdout.split() == [str(target), str(folder / "iris.png"), str(folder / "iris_poster.png")]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "iris.chapters.vtt", "iris.manifest.json", "iris.mp4", "iris.png", "iris_poster.png"]
+    assert iio.imread(folder / "iris_poster.png").shape[1] == 854
