@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from animate_em.cli.app import INITS, main
+from animate_em.cli.app import INITS, echo_notes, main
 
 QUALITY_HELP = "l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@60"
 
@@ -60,6 +60,9 @@ class _Progress:
               "E/M beats) [default: paced to the scene's duration].", show_default=False)
 @click.option("--data", default=None, metavar="DATA",
               help="Dataset name or CSV/TSV/.npy file to fit instead of the scene's.")
+@click.option("--columns", default=None, metavar="A,B",
+              help="Two columns of the data file, by header name or 0-based index "
+              "[default: the first two, after a row-index column].", show_default=False)
 @click.option("-k", "k", type=click.IntRange(min=1), default=None,
               help="Number of mixture components [default: the scene's].", show_default=False)
 @click.option("--init", type=click.Choice(INITS), default=None,
@@ -82,7 +85,7 @@ class _Progress:
               metavar="FILE", help="Re-render exactly what a <name>.manifest.json records (same scene, "
               "data and frames); only -o, --format, --still, --poster and --quiet combine with it.")
 @click.option("--quiet", is_flag=True, help="Print only the paths written (stdout) and errors.")
-def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, init, seed, max_iter,
+def render(scene, output, quality, formats, fps, frames_per_iteration, data, columns, k, init, seed, max_iter,
            tol, theme, still, poster, from_manifest, quiet):
     """Render SCENE (a built-in scene name or a TOML file) as an animation.
 
@@ -97,10 +100,14 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, 
     overrides = _scene_overrides(quality=quality, fps=fps, frames_per_iteration=frames_per_iteration,
                                  data=data, k=k, init=init, seed=seed, max_iter=max_iter, tol=tol,
                                  theme=theme)
+    if columns is not None:
+        overrides["columns"] = [int(c) if c.isdigit() else c for c in (c.strip() for c in columns.split(","))]
     if from_manifest is not None:
         prepared, formats = _from_manifest(from_manifest, scene, overrides, formats, output, quiet)
     else:
         prepared = as_prepared(scene, overrides=overrides)
+        if not quiet:
+            echo_notes(prepared.meta.get("meta"))
     # -o with an extension names the file; without one (or with a trailing slash) a folder.
     is_file = bool(output) and bool(Path(output).suffix) and not output.endswith(("/", os.sep))
     out_file = Path(output) if is_file else None
