@@ -113,7 +113,8 @@ def as_prepared(scene_or_run, *, data=None, overrides: dict | None = None) -> Pr
         labels = [f"run {i + 1}" for i in range(len(runs))] if len(runs) > 1 else [
             f"init={runs[0].settings.get('init')}, seed={runs[0].settings.get('seed')}"]
         from animate_em.scene.runs.matching import align_runs
-        prepared = assemble(scene, {"X": X, "columns": ("x1", "x2")}, align_runs(runs), labels)
+        prepared = assemble(scene, {"X": X, "columns": ("column 1", "column 2"), "name": "data"},
+                            align_runs(runs), labels)
         # The manifest must know the data came from code: the scene cannot reproduce it.
         prepared.meta["from_runs"] = True
         return prepared

@@ -21,7 +21,6 @@ from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, TICK, Sizing
 from animate_em.scene.draw.palette import component_rgb
 from animate_em.scene.draw.points import PointCloud
-from animate_em.scene.timing.tween import interpolate_covariances
 
 MINUS = "\u2212"
 
@@ -64,45 +63,42 @@ def _ellipse_extent(means: np.ndarray, covs: np.ndarray, sigma: float) -> tuple[
     return means - half, means + half
 
 
-def data_limits(X: np.ndarray, runs, sigma: float = 2.0, margin: float = 0.05,
-                cap: float = 1.0) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Axis limits that hold the data and every ellipse the animation will draw.
+def data_limits(X: np.ndarray, runs, sigma: float = 2.0, margin: float = 0.04,
+                reach: float = 0.07) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits framed on the data, with a margin; not on the first guess.
 
     Parameters
     ----------
     X : ndarray of shape (N, 2)
-    runs : sequence of Run
-        Every snapshot's ellipses, and the half-way tween between consecutive
-        snapshots, are included.
+    runs : sequence of Run (or objects with ``snapshots``)
+        The last snapshot's ellipses of each may widen the frame by at most
+        ``reach`` data ranges per side, so a converged ellipse at the edge of
+        the data is not cut; earlier ellipses (a wild initial guess) are not
+        looked at and run past the panel edge, clipped there.
     sigma : float
         Mahalanobis radius of the ellipses.
     margin : float
         Extra space on each side, as a fraction of the range.
-    cap : float
-        Limits never extend more than ``cap`` data ranges beyond the data, so
-        one wild initial ellipse cannot shrink the data to a dot.
+    reach : float
+        How far final ellipses may widen the data's range per side.
 
     Returns
     -------
     (xlim, ylim) : tuple of (float, float)
+        The data's bounding box spans at least ``1 / ((1 + 2 reach)(1 + 2 margin))``
+        (81 % by default) of each range.
     """
     X = np.asarray(X, dtype=float)
     dlo, dhi = X.min(axis=0), X.max(axis=0)
+    drange = np.maximum(dhi - dlo, 1e-9 * np.maximum(1.0, np.abs(dhi)))
     lo, hi = dlo.copy(), dhi.copy()
     for run in runs:
-        snaps = run.snapshots
-        for i, snap in enumerate(snaps):
-            a, b = _ellipse_extent(snap.means, snap.covariances, sigma)
-            lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
-            if i:
-                prev = snaps[i - 1]
-                covs = interpolate_covariances(prev.covariances, snap.covariances, 0.5)
-                a, b = _ellipse_extent(0.5 * (prev.means + snap.means), covs, sigma)
-                lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
-    drange = np.maximum(dhi - dlo, 1e-9)
-    lo = np.maximum(lo, dlo - cap * drange)
-    hi = np.minimum(hi, dhi + cap * drange)
-    span = np.maximum(hi - lo, 1e-9)
+        final = run.snapshots[-1]
+        a, b = _ellipse_extent(final.means[:, :2], final.covariances[:, :2, :2], sigma)
+        lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
+    lo = np.maximum(lo, dlo - reach * drange)
+    hi = np.minimum(hi, dhi + reach * drange)
+    span = hi - lo
     lo, hi = lo - margin * span, hi + margin * span
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 

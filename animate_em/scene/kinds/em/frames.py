@@ -206,7 +206,8 @@ class EmFrameSource(BlittedFigure):
         if true is not None:
             note += "   dashed: true mixture"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
-                                               f"N = {len(X)} points · K = {self.k}")
+                                               # N and K are in the title row (data_tag).
+                                               "")
 
         # Everything redrawn each frame, in the order a full draw would paint it.
         self.dynamic = []

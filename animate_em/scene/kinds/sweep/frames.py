@@ -135,7 +135,8 @@ class SweepFrameSource(BlittedFigure):
         note = f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means"
         if what:
             note += f"   each K: {what}"
-        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, f"N = {len(X)} points")
+        # N is in the title row (data_tag).
+        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, "")
 
         # Drawn every frame in the order a full draw paints them: the true-K line under the curves,
         # the ring and the labels over them (hidden until the end hold).
