@@ -38,6 +38,47 @@ _RUN_STYLES = [("-", 1.0), ((0, (4.0, 1.6)), 0.75), ((0, (1.2, 1.4)), 0.9), ((0,
                ("-", 0.5), ((0, (4.0, 1.6)), 0.45)]
 
 
+#: Mean markers from K = SHAPES_FROM on: one shape per component, so components never rely on colour
+#: alone (filled shapes that stay recognisable small). Past the shapes, ellipses get dash patterns.
+SHAPES_FROM = 7
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "p", "h", "<", ">", "d", "8", "H")
+DASHES = ("solid", (0, (5.0, 2.0)), (0, (1.5, 1.5)), (0, (6.0, 2.0, 1.5, 2.0)))
+
+
+def component_markers(k: int) -> list[str]:
+    """Marker of each component's mean: "X" for all below :data:`SHAPES_FROM` components, else a shape each."""
+    if k < SHAPES_FROM:
+        return ["X"] * k
+    return [MARKERS[j % len(MARKERS)] for j in range(k)]
+
+
+def component_dashes(k: int) -> list:
+    """Ellipse line style of each component: solid, or dashes once the shapes repeat (K > 15).
+
+    Component ``j`` and ``j + 15`` share a shape but not a dash pattern.
+    """
+    if k <= len(MARKERS):
+        return ["solid"] * k
+    return [DASHES[j % len(DASHES)] for j in range(k)]
+
+
+def marker_paths(markers) -> list:
+    """Paths of ``markers`` for a ``PathCollection`` (one per offset, as ``scatter`` makes for one marker)."""
+    from matplotlib.markers import MarkerStyle
+
+    paths = []
+    for m in markers:
+        style = MarkerStyle(m)
+        paths.append(style.get_path().transformed(style.get_transform()))
+    return paths
+
+
+def swatch(x: float, y: float, marker: str, colour, size: float, theme) -> Line2D:
+    """A legend mark: ``marker`` in ``colour`` centred at pixel (``x``, ``y``), as tall as ``size``-point text."""
+    return Line2D([x], [y], transform=None, marker=marker, markersize=size * 0.62, color=tuple(colour),
+                  markeredgecolor=theme.foreground, markeredgewidth=size * 0.06, linestyle="none")
+
+
 def signed(value: float, decimals: int) -> str:
     """``value`` with a fixed number of decimals and a true minus sign."""
     text = f"{value:.{decimals}f}"
@@ -200,15 +241,20 @@ class DataPanel:
         halo = [patheffects.Stroke(linewidth=lw * 2.3, foreground=theme.background, alpha=0.85),
                 patheffects.Normal()]
         self.ellipses = []
+        self.dashes = component_dashes(k)
         for j in range(k):
             e = Ellipse((0, 0), 1, 1, angle=0, fill=False, edgecolor=self.rgb[j], linewidth=lw, zorder=4,
-                        animated=True, path_effects=halo, capstyle="round", joinstyle="round")
+                        animated=True, path_effects=halo, capstyle="round", joinstyle="round",
+                        linestyle=self.dashes[j])
             ax.add_patch(e)
             self.ellipses.append(e)
         msize = sizing.pt(0.030) ** 2
+        self.markers = component_markers(k)
         self.means = ax.scatter(np.zeros(k), np.zeros(k), s=msize, marker="X", c=self.rgb,
                                 edgecolors=theme.foreground, linewidths=sizing.lw(1.3), zorder=5,
                                 animated=True)
+        if k >= SHAPES_FROM:
+            self.means.set_paths(marker_paths(self.markers))
         self.ghosts: dict[int, list[Ellipse]] = {}
         self.reference: list[Ellipse] = []
 

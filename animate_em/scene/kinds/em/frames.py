@@ -40,7 +40,15 @@ from animate_em.scene.draw.overlays import (
     ranks,
 )
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import TracePanel, ll_limits, mass_percent, sigma_text, signed
+from animate_em.scene.draw.panels import (
+    SHAPES_FROM,
+    TracePanel,
+    ll_limits,
+    mass_percent,
+    sigma_text,
+    signed,
+    swatch,
+)
 from animate_em.scene.draw.parts import (
     CHAR,
     add_data_panel,
@@ -200,7 +208,8 @@ class EmFrameSource(BlittedFigure):
         self._build_overlays()
 
         # -- notes ---------------------------------------------------------------
-        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means")
+        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                + ("✕ means" if self.k < SHAPES_FROM else "marks: means"))
         if self.ghost_every:
             note += f"   faint: every {ordinal(self.ghost_every)} iteration".replace("every  ", "every ")
         if true is not None:
@@ -268,7 +277,7 @@ class EmFrameSource(BlittedFigure):
         """
         fig, sizing, theme = self.fig, self.sizing, self.theme
         y = slot.footer.y0 + 0.3 * slot.footer.height
-        for scale, zero in ((1.0, True), (1.0, False), (0.88, False), (0.78, False)):
+        for scale, zero in ((1.0, True), (1.0, False), (0.88, False), (0.78, False), (0.68, False)):
             size = sizing.pt(SMALL) * scale
             digits = "0.00" if zero else ".00"
             template = "".join(f"  {digits} " for _ in range(self.k)).rstrip()
@@ -285,8 +294,14 @@ class EmFrameSource(BlittedFigure):
         x_numbers = slot.footer.x0 + line.width - len(template) * advance
         field = len(digits) + 3
         for j in range(self.k):
-            fig.text((x_numbers + (j * field + 1.0) * advance) / sizing.width, y / sizing.height, "●",
-                     ha="center", va="baseline", fontsize=size, color=tuple(rgb[j]))
+            x = x_numbers + (j * field + 1.0) * advance
+            if self.k >= SHAPES_FROM:
+                # The legend shows each component's mean marker: its second cue besides colour.
+                fig.add_artist(swatch(x, y + 0.3 * size * sizing.dpi / 72.0, self.panels[0].markers[j], rgb[j],
+                                      size, theme))
+            else:
+                fig.text(x / sizing.width, y / sizing.height, "●", ha="center", va="baseline", fontsize=size,
+                         color=tuple(rgb[j]))
         line.format = (lambda w: f"  {w:.2f} ") if zero else (lambda w: f"  {w:.2f} ".replace("0.", ".", 1))
         return line
 

@@ -19,7 +19,7 @@ from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, STATUS, TICK, FixedLine, make_figure
 from animate_em.scene.draw.layout import Decor, frame_layout
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import mass_percent, sigma_text, signed
+from animate_em.scene.draw.panels import SHAPES_FROM, mass_percent, sigma_text, signed
 from animate_em.scene.draw.parts import (
     CHAR,
     add_data_panel,
@@ -132,7 +132,8 @@ class SweepFrameSource(BlittedFigure):
         self.highlight = self.criterion.highlight(self.chosen, self.true_k)
 
         # -- notes ---------------------------------------------------------------
-        note = f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means"
+        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                + ("✕ means" if self.kmax < SHAPES_FROM else "marks: means"))
         if what:
             note += f"   each K: {what}"
         # N is in the title row (data_tag).
