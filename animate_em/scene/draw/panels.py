@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, TICK, Sizing
 from animate_em.scene.draw.palette import component_rgb
-from animate_em.scene.draw.points import PointCloud
+from animate_em.scene.draw.points import data_points
 
 MINUS = "\u2212"
 
@@ -233,8 +233,8 @@ class DataPanel:
             ax.set_ylabel(ylabel, labelpad=sizing.pt(0.008), **label_kw)
         self.rgb = component_rgb(theme, k)
         diameter = math.sqrt(point_size) * sizing.dpi / 72.0
-        self.points = PointCloud(X, diameter, point_alpha, colour=to_rgb(theme.neutral_point), zorder=2,
-                                 animated=True)
+        self.points = data_points(X, diameter, point_alpha, to_rgb(theme.neutral_point), unit=sizing.unit,
+                                  zorder=2, animated=True)
         ax.add_artist(self.points)
         lw = line_width if line_width is not None else sizing.lw(ELLIPSE_PX)
         self.line_width = lw
@@ -258,9 +258,14 @@ class DataPanel:
         self.ghosts: dict[int, list[Ellipse]] = {}
         self.reference: list[Ellipse] = []
 
+    @property
+    def colour_points(self) -> np.ndarray:
+        """Where the frame's colours are evaluated, shape (M, 2): every point, or every density cell."""
+        return self.points.colour_points
+
     # -- per frame -------------------------------------------------------------
     def show(self, colours, means, covariances) -> None:
-        """Point colours (N, 3), means (K, 2) and covariances (K, 2, 2) of this frame."""
+        """Colours (M, 3) of :attr:`colour_points`, means (K, 2) and covariances (K, 2, 2) of this frame."""
         self.points.set_colours(colours)
         for e, m, c in zip(self.ellipses, means, covariances):
             center, width, height, angle = ellipse_geometry(m, c, self.sigma)

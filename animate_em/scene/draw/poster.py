@@ -117,7 +117,7 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
             if view.ticks:
                 ax.tick_params(labelleft=c == 0, labelbottom=last_row)
             kj = snap.n_components
-            panel.show(mix_colours(responsibilities(X, snap), panel.rgb[:kj]), snap.means[:, :2],
+            panel.show(mix_colours(responsibilities(panel.colour_points, snap), panel.rgb[:kj]), snap.means[:, :2],
                        snap.covariances[:, :2, :2])
             for e in panel.ellipses[kj:]:
                 e.set_visible(False)

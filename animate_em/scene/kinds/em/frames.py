@@ -337,12 +337,14 @@ class EmFrameSource(BlittedFigure):
     def _point_colours(self, r: int, t: int | None) -> np.ndarray:
         cache = self._colours[r]
         if t not in cache:
+            # Colours are evaluated where the panel draws them: every point, or every density cell.
+            where = self.panels[r].colour_points
             if t is None:
                 from matplotlib.colors import to_rgb
-                cache[t] = np.broadcast_to(np.array(to_rgb(self.theme.neutral_point)), (len(self.X), 3))
+                cache[t] = np.broadcast_to(np.array(to_rgb(self.theme.neutral_point)), (len(where), 3))
             else:
                 from animate_em.em import responsibilities
-                resp = responsibilities(self.X, self.prepared.runs[r].snapshots[t])
+                resp = responsibilities(where, self.prepared.runs[r].snapshots[t])
                 cache[t] = mix_colours(resp, self.panels[r].rgb)
         return cache[t]
 

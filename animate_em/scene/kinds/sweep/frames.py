@@ -123,7 +123,7 @@ class SweepFrameSource(BlittedFigure):
         # -- data panel ----------------------------------------------------------
         self.panel = add_data_panel(fig, layout.panels[0], p, X, self.kmax, view, sizing, theme, self.sigma)
         self.mean_size = float(np.asarray(self.panel.means.get_sizes())[0])
-        self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(X), 3))
+        self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(self.panel.colour_points), 3))
 
         # -- criterion panel -------------------------------------------------------
         cax = fig.add_axes(layout.trace.fraction(sizing))
@@ -153,7 +153,7 @@ class SweepFrameSource(BlittedFigure):
             return self.neutral
         if step not in self._colour_cache:
             from animate_em.em import responsibilities
-            resp = responsibilities(self.X, self.prepared.runs[step].final)
+            resp = responsibilities(self.panel.colour_points, self.prepared.runs[step].final)
             self._colour_cache[step] = mix_colours(resp, self.panel.rgb[: resp.shape[1]])
         return self._colour_cache[step]
 
