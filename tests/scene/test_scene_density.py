@@ -6,7 +6,7 @@ import pytest
 
 from animate_em.scene import frame_source, load_scene, prepare
 from animate_em.scene.draw.palette import THEMES, component_rgb
-from animate_em.scene.draw.points import DENSITY_FROM, DensityImage, PointCloud
+from animate_em.scene.draw.points import COLOUR_BUDGET, DENSITY_FROM, DensityImage, PointCloud
 
 N = DENSITY_FROM + 5000
 
@@ -25,7 +25,7 @@ def test_above_the_threshold_the_panel_draws_cells_not_points(dense):
     source.frame(0)
     points = source.panels[0].points
     assert isinstance(points, DensityImage)
-    assert len(points.colour_points) < len(prepared.X) / 3
+    assert len(points.colour_points) < len(prepared.X) / 3 and len(points.colour_points) <= COLOUR_BUDGET
     assert points.counts.sum() == len(prepared.X)          # every point lands in one cell
     small = prepare(load_scene("em-basics").with_overrides({"width": 320, "height": 180, "max_iter": 2,
                                                             "frames_per_iteration": 1, "fps": 4}))
@@ -64,7 +64,7 @@ def test_cells_are_coloured_by_responsibility_and_opaque_by_count(dense):
     resp = responsibilities(points.colour_points, prepared.runs[0].snapshots[-1])
     alpha = bins["alpha"][cell]
     # Where nothing else is drawn on top, a cell's pixel is its mixed colour over the white ground.
-    expected = (resp @ colours)[cell] * alpha[:, None] + (1.0 - alpha[:, None])
+    expected = (resp @ colours)[bins["block_of_cell"][cell]] * alpha[:, None] + (1.0 - alpha[:, None])
     assert np.abs(rgb - expected).max() < 2.5 / 255
     # Densest cells are the most opaque; a lone point is still visible.
     counts = points.counts

@@ -141,6 +141,10 @@ class PointCloud(Artist):
 #: Above this many points a data panel draws a density image instead of single points.
 DENSITY_FROM = 20_000
 
+#: Most places a density image evaluates colours at (its E-step per snapshot stays below the
+#: scatter's at the threshold).
+COLOUR_BUDGET = 8_000
+
 
 class DensityImage(Artist):
     """Many points as a density image: a 2-D histogram at screen resolution, coloured by responsibility.
@@ -151,9 +155,10 @@ class DensityImage(Artist):
     the occupied cells, not the points:
 
     - a cell's colour is the responsibility-weighted mix of the component
-      colours at the centroid of its points (within one or two pixels the
-      responsibilities do not visibly change, so this is their mean as the frame
-      can show it), so soft boundaries stay soft;
+      colours at the centroid of the points of its block of cells (a block is
+      one cell, or up to 4 x 4 when the points cover much of the panel: within
+      a few pixels the responsibilities do not visibly change, so this is
+      their mean as the frame can show it), so soft boundaries stay soft;
     - a cell's opacity grows with the logarithm of its count, from
       ``alpha_min`` for a lone point to ``alpha_max`` for the densest cell, so
       dense cores and sparse tails both stay visible.
@@ -211,17 +216,33 @@ class DensityImage(Artist):
         counts = np.bincount(ids, minlength=nrows * ncols)
         occupied = np.flatnonzero(counts)
         n = counts[occupied].astype(float)
-        centroid = np.column_stack([np.bincount(ids, weights=self.xy[inside, d], minlength=nrows * ncols)[occupied]
-                                    for d in range(2)]) / n[:, None]
         alpha = self.alpha_min + (self.alpha_max - self.alpha_min) * np.log1p(n - 1) / max(np.log1p(n.max() - 1), 1e-12)
+        # Colours are evaluated per block of b x b cells, b as small as keeps the blocks within the
+        # budget: an E-step over more places than the scatter has points would make a frame cost more.
+        row, col = np.divmod(occupied, ncols)
+        for b in range(1, 5):
+            block_cols = -(-ncols // b)
+            block_id = (row // b) * block_cols + col // b
+            blocks, block_of_cell = np.unique(block_id, return_inverse=True)
+            if len(blocks) <= COLOUR_BUDGET:
+                break
+        weight = np.bincount(block_of_cell, weights=n)
+        centroid = np.column_stack([np.bincount(ids, weights=self.xy[inside, d], minlength=nrows * ncols)[occupied]
+                                    for d in range(2)])
+        centroid = np.column_stack([np.bincount(block_of_cell, weights=centroid[:, d]) for d in range(2)])
+        centroid /= weight[:, None]
         self._bins = dict(x0=x0, y0=y0, ncols=ncols, occupied=occupied, counts=n, centroid=centroid,
-                          alpha=np.minimum(alpha, 1.0), pixels=None)
+                          block_of_cell=block_of_cell, block=b, alpha=np.minimum(alpha, 1.0), pixels=None)
         self._bins_key = key
         return self._bins
 
     @property
     def colour_points(self) -> np.ndarray:
-        """Where colours are evaluated: the centroid of the points of every occupied cell, shape (M, 2)."""
+        """Where colours are evaluated: the centroid of the points of every colour block, shape (M, 2).
+
+        A block is ``b`` x ``b`` cells (``b`` from 1 to 4, the smallest that keeps at
+        most :data:`COLOUR_BUDGET` occupied blocks); every cell of a block takes its colour.
+        """
         return self._binned()["centroid"]
 
     @property
@@ -230,7 +251,7 @@ class DensityImage(Artist):
         return self._binned()["counts"]
 
     def set_colours(self, colours) -> None:
-        """Colours of the occupied cells, shape (M, 3) (one per row of :attr:`colour_points`), floats in [0, 1]."""
+        """Colours of the colour blocks, shape (M, 3) (one per row of :attr:`colour_points`), floats in [0, 1]."""
         self.colours = colours
         self.stale = True
 
@@ -266,10 +287,10 @@ class DensityImage(Artist):
             return
         colours = self.colours
         if colours is None:
-            colours = np.broadcast_to(self._colour, (len(bins["occupied"]), 3))
+            colours = np.broadcast_to(self._colour, (len(bins["centroid"]), 3))
         alpha = bins["alpha"]
-        # Premultiplied per cell (M values), then spread to the pixels: one gather per channel.
-        paint = 255.0 * np.asarray(colours, dtype=float) * alpha[:, None] + 0.5
+        # Premultiplied per cell, then spread to the pixels: one gather per channel.
+        paint = 255.0 * np.asarray(colours, dtype=float)[bins["block_of_cell"]] * alpha[:, None] + 0.5
         keep = 1.0 - alpha
         view = buf.reshape(-1).view(np.uint32)
         under = view[flat]
