@@ -88,6 +88,8 @@ ALLOWED = {
     # The EM core is a NumPy library a statistician could use without ever drawing.
     "animate_em.em": {"numpy", "animate_em.em", "animate_em.errors"},
     "animate_em.datasets": {"numpy", "animate_em.datasets", "animate_em.errors"},
+    # The course kit checks a student's EM against the core: NumPy and the core only, no drawing.
+    "animate_em.course": {"numpy", "animate_em.course", "animate_em.em", "animate_em.errors"},
     # The encoders take frames and targets; they know nothing of EM or matplotlib.
     "animate_em.encode": {"numpy", "imageio", "imageio_ffmpeg", "animate_em.encode", "animate_em.errors"},
     # The scene file is read without drawing anything.

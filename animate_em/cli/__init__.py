@@ -8,5 +8,6 @@ from animate_em.cli.app import main
 from animate_em.cli import analysis, rendering  # noqa: F401,E402  (register commands)
 from animate_em.cli import report  # noqa: F401,E402  (register commands)
 from animate_em.cli import slides  # noqa: F401,E402  (animate-em slides)
+from animate_em.cli import course  # noqa: F401,E402  (animate-em check)
 
 __all__ = ["main"]

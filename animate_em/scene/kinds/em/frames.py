@@ -41,6 +41,7 @@ from animate_em.scene.draw.overlays import (
 )
 from animate_em.scene.draw.palette import mix_colours
 from animate_em.scene.draw.panels import (
+    FALL_MARK,
     SHAPES_FROM,
     TracePanel,
     ll_limits,
@@ -203,7 +204,8 @@ class EmFrameSource(BlittedFigure):
             ax = fig.add_axes(layout.trace.fraction(sizing))
             ylabel_ll = "log-likelihood (mean per point)" if self.per_sample else "log-likelihood (total)"
             self.trace = TracePanel(ax, self.plot_traces, list(p.labels), sizing, theme, ylabel=ylabel_ll,
-                                    legend_columns=self.legend_columns)
+                                    legend_columns=self.legend_columns,
+                                    mark_falls=[bool(run.extras.get("recorded")) for run in runs])
 
         self._build_overlays()
 
@@ -214,6 +216,8 @@ class EmFrameSource(BlittedFigure):
             note += f"   faint: every {ordinal(self.ghost_every)} iteration".replace("every  ", "every ")
         if true is not None:
             note += "   dashed: true mixture"
+        if self.trace is not None and self.trace.any_falls:
+            note += f"   {FALL_MARK} log-likelihood fell"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
                                                # N and K are in the title row (data_tag).
                                                "")
