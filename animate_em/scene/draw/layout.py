@@ -112,9 +112,9 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         panel shape that shows it largest).
     equal_aspect : bool
         Whether one data unit has the same length on both axes. The panel box
-        may then be up to 15 % wider or 30 % taller than the data (the limits
-        widen to fill it), taking the shape of the room it gets; otherwise its
-        aspect stays between 0.8 and 1.5.
+        may then be up to 15 % wider or taller than the data (30 % taller in a
+        grid; the limits widen to fill it), taking the shape of the room it
+        gets; otherwise its aspect stays between 0.8 and 1.5.
     show_trace : bool
         Whether there is a log-likelihood panel.
     decor : Decor
@@ -145,9 +145,10 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
     cell_left = u(decor.data_left)
     if equal_aspect:
         base = min(max(data_aspect, 0.6), 1.8)
-        # Up to 30 % taller than the data where a cell has the height to spare (the y range widens:
-        # room above the data for badges), up to 15 % wider.
-        lo, hi = base / 1.3, base * 1.15
+        # Grid cells may be up to 30 % taller than the data where they have the height to spare (the
+        # y range widens: room above the data for the rank badges); otherwise 15 % either way, so a row
+        # keeps the band under its panels for notes such as the collapse notice.
+        lo, hi = base / (1.3 if arrangement == "grid" else 1.15), base * 1.15
     else:
         lo, hi = 0.8, 1.5
 
@@ -180,7 +181,7 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         for side in sides:
             region = body
             if side == "right":
-                trace_w = max(0.30 * body.width, u(0.3 + decor.trace_left))
+                trace_w = max(0.26 * body.width, u(0.3 + decor.trace_left))
                 region = Box(body.x0, body.y0, body.x1 - gap_trace - trace_w, body.y1)
             elif side == "bottom":
                 # A wide, short trace below a row of panels still reads (its story is left to right).
