@@ -150,6 +150,15 @@ def test_a_kind_never_imports_another_kind():
             assert not wrong, f"{module} imports {sorted(wrong)}"
 
 
+def test_the_presenter_knows_no_deck_and_no_command_line():
+    # The step deck (slides/) builds on the presenter's steps and media, never the other way round.
+    modules = _modules_under("animate_em.present")
+    assert modules
+    for module in modules:
+        wrong = {n for n in IMPORTS[module] if _in(n, ["animate_em.slides", "animate_em.cli", "animate_em.report"])}
+        assert not wrong, f"{module} imports {sorted(wrong)}"
+
+
 def test_nothing_below_the_command_line_imports_click():
     for module in MODULES:
         if not _in(module, ["animate_em.cli"]):

@@ -10,7 +10,10 @@ import click
 from animate_em.cli.app import INITS, echo_notes, main
 from animate_em.cli.course import history_prepared
 
-QUALITY_HELP = "l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@60"
+QUALITY_HELP = "l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@30"
+#: Why no preset goes beyond H.264 level 5.1 (said wherever a preset or frame rate is chosen).
+LEVEL_HELP = ("every preset's MP4 is H.264 level 5.1 or lower, which PowerPoint and Windows play "
+              "(4K above 30 fps would not be, and is refused)")
 
 
 def _scene_overrides(**options) -> dict:
@@ -49,7 +52,7 @@ class _Progress:
               "shared folder and name); a path without an extension is a folder "
               "[default: output/<scene>.<ext>].", show_default=False)
 @click.option("-q", "--quality", type=click.Choice(("l", "m", "h", "k")), default=None,
-              help=f"Size and frame-rate preset: {QUALITY_HELP} [default: the scene's, m].",
+              help=f"Size and frame-rate preset: {QUALITY_HELP}; {LEVEL_HELP} [default: the scene's, m].",
               show_default=False)
 @click.option("--format", "formats", type=click.Choice(("mp4", "gif", "webm", "png", "all")),
               multiple=True, help="Output format; repeat for several, 'all' for every one; png is a "
