@@ -87,3 +87,15 @@ def test_a_million_points_bin_into_cells_with_every_point_counted():
     assert len(image.colour_points) <= 400 * 300
     # Centroids lie in their cells: within a pixel of where the cell is drawn.
     assert np.abs(image.colour_points).max() < 6
+
+
+def test_a_vector_backend_gets_the_cells_as_squares(dense, tmp_path):
+    # PDF handouts draw the same figure without a pixel buffer: one square per cell, nothing lost.
+    _, source = dense
+    source.frame(len(source) - 1)
+    cells = len(source.panels[0].points.counts)
+    source.fig.savefig(tmp_path / "frame.svg", format="svg")
+    svg = (tmp_path / "frame.svg").read_text()
+    assert svg.count("<use ") >= cells
+    source.fig.savefig(tmp_path / "frame.pdf", format="pdf")
+    assert (tmp_path / "frame.pdf").stat().st_size > 10_000

@@ -253,10 +253,12 @@ class DensityImage(Artist):
         weight = np.bincount(block_of_cell, weights=n)
         centroid = np.column_stack([np.bincount(ids, weights=self.xy[inside, d], minlength=nrows * ncols)[occupied]
                                     for d in range(2)])
+        cell_xy = centroid / n[:, None]
         centroid = np.column_stack([np.bincount(block_of_cell, weights=centroid[:, d]) for d in range(2)])
         centroid /= weight[:, None]
         self._bins = dict(x0=x0, y0=y0, ncols=ncols, occupied=occupied, counts=n, centroid=centroid,
-                          block_of_cell=block_of_cell, block=b, alpha=np.minimum(alpha, 1.0), pixels=None)
+                          cell_xy=cell_xy, block_of_cell=block_of_cell, block=b, alpha=np.minimum(alpha, 1.0),
+                          pixels=None, dpi=None if self.figure is None else self.figure.dpi)
         self._bins_key = key
         return self._bins
 
@@ -300,8 +302,30 @@ class DensityImage(Artist):
         bins["pixels"] = ((height, width), flat, cell)
         return flat, cell
 
+    def _draw_vectors(self, renderer) -> None:
+        # A PDF or SVG gets the cells of the frame (binned at its pixels, whatever dpi the vector
+        # backend sets while drawing) as squares at their points' centroid, same colours and opacity.
+        from matplotlib.collections import PathCollection
+        from matplotlib.markers import MarkerStyle
+
+        bins = self._bins if self._bins is not None else self._binned()
+        colours = self.colours if self.colours is not None else np.broadcast_to(self._colour, (len(bins["centroid"]), 3))
+        face = np.column_stack([np.asarray(colours, dtype=float)[bins["block_of_cell"]], bins["alpha"]])
+        side = self.cell * 72.0 / (bins["dpi"] or 72.0)
+        square = MarkerStyle("s")
+        cells = PathCollection([square.get_path().transformed(square.get_transform())], sizes=[side * side],
+                               offsets=bins["cell_xy"], offset_transform=self.get_transform(), facecolors=face,
+                               edgecolors="none", linewidths=0)
+        cells.set_figure(self.figure)
+        if self.axes is not None:
+            cells.set_clip_box(self.axes.bbox)
+        cells.draw(renderer)
+
     def draw(self, renderer):
         if not self.get_visible() or len(self.xy) == 0:
+            return
+        if not hasattr(renderer, "buffer_rgba"):
+            self._draw_vectors(renderer)
             return
         buf = np.asarray(renderer.buffer_rgba())
         height, width = buf.shape[:2]
