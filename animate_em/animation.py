@@ -209,7 +209,7 @@ def _prepare_runs(runs: list, data, overrides: dict) -> Prepared:
         raise UserError(f"an animation needs data of shape (n_samples, 2), got {X.shape}")
     labels = [_run_label(run, i, len(runs)) for i, run in enumerate(runs)]
     scene = _scene_for_runs(runs, labels, dataset.name if dataset is not None else "(array)", len(X), overrides)
-    loaded = {"X": X, "columns": ("x1", "x2")}
+    loaded = {"X": X, "columns": ("column 1", "column 2"), "name": "data"}
     if dataset is not None:
         loaded.update(name=dataset.name, columns=tuple(dataset.columns[:2]), units=dataset.units,
                       description=dataset.description, true_params=dataset.true_params, labels=dataset.labels,
@@ -240,6 +240,20 @@ def output_paths(name: str, formats: Sequence[str], *, path=None, output_dir="ou
     else:
         folder = Path(output_dir)
     return {fmt: folder / (f"{name}_frames" if fmt == "png" else f"{name}.{fmt}") for fmt in formats}
+
+
+def picture_stem(name: str, formats: Sequence[str], path=None) -> str:
+    """File stem of the still and poster written beside the media (``<stem>.png``, ``<stem>_poster.png``).
+
+    The stem of `path` when it names the file (``out/iris.mp4`` -> ``iris``), the
+    name `path` gives several formats (as :func:`output_paths`), else `name`.
+    """
+    if path is None:
+        return name
+    path = Path(path)
+    if len(formats) == 1 or path.suffix:
+        return safe_name(path.stem) if path.stem else name
+    return safe_name(path.name)
 
 
 def resolve_formats(formats: Iterable[str] | str | None, path=None) -> tuple[str, ...]:
@@ -331,7 +345,10 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
     fmts = resolve_formats(formats, path)
     targets = output_paths(name, fmts, path=path, output_dir=output_dir)
     folder = Path(targets[fmts[0]]).parent
-    extra = [folder / f"{name}.png"] * still + [folder / f"{name}_poster.png"] * poster
+    # Pictures take the stem -o gives, as the manifest does: renders of different data into one
+    # folder must not overwrite each other's still and poster.
+    stem = picture_stem(name, fmts, path)
+    extra = [folder / f"{stem}.png"] * still + [folder / f"{stem}_poster.png"] * poster
     if manifest:
         from animate_em import manifest as manifests
 
@@ -359,9 +376,9 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
         on_frame=None if on_frame is None else (lambda n: on_frame(n, total)))
     paths = list(written)
     if still:
-        paths.append(write_png(source.frame(total - 1)[..., :3], folder / f"{name}.png"))
+        paths.append(write_png(source.frame(total - 1)[..., :3], folder / f"{stem}.png"))
     if poster:
-        paths.append(write_png(poster_image(prepared)[..., :3], folder / f"{name}_poster.png"))
+        paths.append(write_png(poster_image(prepared)[..., :3], folder / f"{stem}_poster.png"))
     result = RenderResult(paths=[Path(p) for p in paths], prepared=prepared, n_frames=total, fps=prepared.fps,
                           width=prepared.width, height=prepared.height, seconds=time.perf_counter() - started)
     if manifest:

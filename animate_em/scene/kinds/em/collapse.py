@@ -178,7 +178,7 @@ class CollapseZoom:
 
     def show(self, colours, mean, covariance) -> None:
         """The point colours (N, 3) and the collapsing component's mean (2,) and covariance (2, 2) of a frame."""
-        if len(self.inside):
+        if len(self.inside) and len(colours) == len(self.X):     # (a density image colours cells, not points)
             self.points.set_facecolors(np.asarray(colours)[self.inside])
         center, width, height, angle = ellipse_geometry(mean, covariance, self.sigma)
         self.ellipse.set_center(center)

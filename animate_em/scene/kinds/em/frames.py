@@ -49,12 +49,14 @@ from animate_em.scene.draw.palette import mix_colours
 from animate_em.scene.draw.panels import (
     FALL_MARK,
     GHOST_LIMIT,
+    SHAPES_FROM,
     TracePanel,
     ghost_iterations,
     ll_limits,
     mass_percent,
     sigma_text,
     signed,
+    swatch,
 )
 from animate_em.scene.draw.parts import (
     CHAR,
@@ -195,7 +197,7 @@ class EmFrameSource(BlittedFigure):
         self.panels, self.footers, self.badges = [], [], []
         true = getattr(p, "true_params", None) if style_value(p, "show_true", False) else None
         # Points measured on a coarse grid stack up: they are drawn jittered within their cell.
-        stacked = stacked_axes(X)
+        stacked = self.stacked = stacked_axes(X)
         shown = self.shown = shown_positions(X, stacked)
         panel_artists = []
         for r, (run, slot) in enumerate(zip(runs, layout.panels)):
@@ -248,7 +250,8 @@ class EmFrameSource(BlittedFigure):
             self.mover = mover if mover.moves else None
 
         # -- notes ---------------------------------------------------------------
-        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means")
+        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                + ("✕ means" if self.k < SHAPES_FROM else "marks: means"))
         ghosts = ghost_note(self.ghost_every, max(len(t) - 1 for t in traces), GHOST_LIMIT)
         if ghosts:
             note += f"   {ghosts}"
@@ -259,7 +262,8 @@ class EmFrameSource(BlittedFigure):
         if self.trace is not None and self.trace.any_falls:
             note += f"   {FALL_MARK} log-likelihood fell"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
-                                               f"N = {len(X)} points · K = {self.k}")
+                                               # N and K are in the title row (data_tag).
+                                               "")
 
         # Everything redrawn each frame, in the order a full draw would paint it.
         self.dynamic = []
@@ -330,14 +334,15 @@ class EmFrameSource(BlittedFigure):
         fig, sizing, theme = self.fig, self.sizing, self.theme
         y = slot.footer.y0 + 0.3 * slot.footer.height
         names = [component_name(j) for j in range(self.k)]
-        for scale, named in ((1.0, True), (0.88, True), (1.0, False), (0.88, False), (0.78, False)):
+        for scale, named in ((1.0, True), (0.88, True), (1.0, False), (0.88, False), (0.78, False), (0.68, False)):
             size = sizing.pt(SMALL) * scale
             advance = mono_advance(renderer, size)
             sans = FontProperties(family="DejaVu Sans", size=size)
-            swatch = text_width(renderer, "●", sans)
+            swatch_width = text_width(renderer, "●", sans)
             name_width = max(text_width(renderer, name, sans) for name in names) if named else 0.0
             # Swatch, a space, the name and a space before each number; two spaces between components.
-            lead = math.ceil((swatch + 0.5 * advance + (name_width + 0.5 * advance if named else 0.0)) / advance)
+            lead = math.ceil((swatch_width + 0.5 * advance + (name_width + 0.5 * advance if named else 0.0))
+                             / advance)
             fields = [" " * (lead + (2 if j else 0)) + "0.00" for j in range(self.k)]
             template = "".join(fields)
             if len(template) * advance <= slot.footer.width:
@@ -348,11 +353,16 @@ class EmFrameSource(BlittedFigure):
         x = slot.footer.x0
         for j, field in enumerate(fields):
             left = x + (2 * advance if j else 0.0)
-            fig.text((left + 0.5 * swatch) / sizing.width, y / sizing.height, "●", ha="center", va="baseline",
-                     fontsize=size, color=tuple(rgb[j]))
+            if self.k >= SHAPES_FROM:
+                # The legend shows each component's mean marker: its second cue besides colour.
+                fig.add_artist(swatch(left + 0.5 * swatch_width, y + 0.3 * size * sizing.dpi / 72.0,
+                                      self.panels[0].markers[j], rgb[j], size, theme))
+            else:
+                fig.text((left + 0.5 * swatch_width) / sizing.width, y / sizing.height, "●", ha="center",
+                         va="baseline", fontsize=size, color=tuple(rgb[j]))
             if named:
-                fig.text((left + swatch + 0.5 * advance) / sizing.width, y / sizing.height, names[j], ha="left",
-                         va="baseline", fontsize=size, color=theme.muted)
+                fig.text((left + swatch_width + 0.5 * advance) / sizing.width, y / sizing.height, names[j],
+                         ha="left", va="baseline", fontsize=size, color=theme.muted)
             x += len(field) * advance
         line.format = lambda weights: "".join(" " * (len(f) - 4) + f"{w:.2f}" for f, w in zip(fields, weights))
         return line
@@ -397,12 +407,17 @@ class EmFrameSource(BlittedFigure):
     def _point_colours(self, r: int, t: int | None) -> np.ndarray:
         cache = self._colours[r]
         if t not in cache:
+            # Colours are evaluated where the panel draws them: every point, or every density cell;
+            # points jittered off a measurement grid are coloured where they were measured.
+            where = self.panels[r].colour_points
+            if self.stacked and len(where) == len(self.X):
+                where = self.X
             if t is None:
                 from matplotlib.colors import to_rgb
-                cache[t] = np.broadcast_to(np.array(to_rgb(self.theme.neutral_point)), (len(self.X), 3))
+                cache[t] = np.broadcast_to(np.array(to_rgb(self.theme.neutral_point)), (len(where), 3))
             else:
                 from animate_em.em import responsibilities
-                resp = responsibilities(self.X, self.prepared.runs[r].snapshots[t])
+                resp = responsibilities(where, self.prepared.runs[r].snapshots[t])
                 cache[t] = mix_colours(resp, self.panels[r].rgb)
         return cache[t]
 

@@ -9,6 +9,7 @@ them together by a fraction of the way to the panel's ranked slot.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
 from animate_em.scene.timing.tween import ease
@@ -32,6 +33,14 @@ def move_fraction(frame: int, end_start_frame: int, hold_end_frames: int, fps: i
     return ease((frame - end_start_frame - delay + 1) / length)
 
 
+def _place(artist) -> np.ndarray:
+    """Where a panel's figure-level artist is: a text's position (figure fraction), a mark's pixel."""
+    if isinstance(artist, Line2D):
+        x, y = artist.get_data()
+        return np.array([float(np.ravel(x)[0]), float(np.ravel(y)[0])])
+    return np.asarray(artist.get_position(), dtype=float)
+
+
 class PanelMover:
     """Moves each panel (its axes and the figure texts that belong to it) towards its ranked slot.
 
@@ -41,7 +50,8 @@ class PanelMover:
     axes : list of Axes
         The data panels, in panel order.
     artists : list of list of Artist
-        For each panel, the artists placed in figure coordinates that belong to it.
+        For each panel, the artists placed in figure coordinates that belong to it (texts in
+        figure fractions, legend marks in pixels).
     order : list of int
         Panel indices in rank order: panel ``order[i]`` ends in the place of panel ``i``.
     """
@@ -51,7 +61,8 @@ class PanelMover:
         self.axes = list(axes)
         self.boxes = [ax.get_position().frozen() for ax in self.axes]
         self.artists = [list(group) for group in artists]
-        self.origins = [[np.asarray(a.get_position(), dtype=float) for a in group] for group in self.artists]
+        self.origins = [[_place(a) for a in group] for group in self.artists]
+        self.size = np.array([fig.bbox.width, fig.bbox.height])
         target = {panel: place for place, panel in enumerate(order)}
         self.offsets = [np.array([self.boxes[target[r]].x0 - box.x0, self.boxes[target[r]].y0 - box.y0])
                         for r, box in enumerate(self.boxes)]
@@ -72,4 +83,8 @@ class PanelMover:
             dx, dy = fraction * offset
             ax.set_position(Bbox.from_extents(box.x0 + dx, box.y0 + dy, box.x1 + dx, box.y1 + dy))
             for artist, origin in zip(group, origins):
-                artist.set_position((origin[0] + dx, origin[1] + dy))
+                if isinstance(artist, Line2D):
+                    # Legend marks are placed in pixels (see panels.swatch).
+                    artist.set_data([origin[0] + dx * self.size[0]], [origin[1] + dy * self.size[1]])
+                else:
+                    artist.set_position((origin[0] + dx, origin[1] + dy))

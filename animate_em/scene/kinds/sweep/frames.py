@@ -19,7 +19,7 @@ from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, STATUS, TICK, FixedLine, make_figure
 from animate_em.scene.draw.layout import Decor, frame_layout
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import mass_percent, sigma_text, signed
+from animate_em.scene.draw.panels import SHAPES_FROM, mass_percent, sigma_text, signed
 from animate_em.scene.draw.parts import (
     CHAR,
     add_data_panel,
@@ -122,11 +122,11 @@ class SweepFrameSource(BlittedFigure):
         shrink_to_width(self.end_line.texts[0], renderer, layout.status.width)
 
         # -- data panel ----------------------------------------------------------
-        stacked = stacked_axes(X)
+        stacked = self.stacked = stacked_axes(X)
         self.panel = add_data_panel(fig, layout.panels[0], p, shown_positions(X, stacked), self.kmax, view, sizing,
                                     theme, self.sigma)
         self.mean_size = float(np.asarray(self.panel.means.get_sizes())[0])
-        self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(X), 3))
+        self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(self.panel.colour_points), 3))
 
         # -- criterion panel -------------------------------------------------------
         cax = fig.add_axes(layout.trace.fraction(sizing))
@@ -135,12 +135,14 @@ class SweepFrameSource(BlittedFigure):
         self.highlight = self.criterion.highlight(self.chosen, self.true_k)
 
         # -- notes ---------------------------------------------------------------
-        note = f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means"
+        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                + ("✕ means" if self.kmax < SHAPES_FROM else "marks: means"))
         if what:
             note += f"   each K: {what}"
         if stacked:
             note += f"   {stacking_note(stacked, p.columns, p.units)}"
-        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, f"N = {len(X)} points")
+        # N is in the title row (data_tag).
+        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, "")
 
         # Drawn every frame in the order a full draw paints them: the true-K line under the curves,
         # the ring and the labels over them (hidden until the end hold).
@@ -156,7 +158,10 @@ class SweepFrameSource(BlittedFigure):
             return self.neutral
         if step not in self._colour_cache:
             from animate_em.em import responsibilities
-            resp = responsibilities(self.X, self.prepared.runs[step].final)
+            where = self.panel.colour_points
+            if self.stacked and len(where) == len(self.X):
+                where = self.X        # jittered points are coloured where they were measured
+            resp = responsibilities(where, self.prepared.runs[step].final)
             self._colour_cache[step] = mix_colours(resp, self.panel.rgb[: resp.shape[1]])
         return self._colour_cache[step]
 
