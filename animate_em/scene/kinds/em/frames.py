@@ -146,7 +146,7 @@ class EmFrameSource(BlittedFigure):
         race = n_runs > 1 and min(lengths) < 0.5 * max(lengths)
         decor = Decor(**{**decor.__dict__,
                          "trace_left": TICK * CHAR * ll_chars + LABEL * 1.5 + 0.025,
-                         "trace_share": 0.38 if race else 0.30})
+                         "trace_share": 0.38 if race else 0.0})
         fig, canvas = make_figure(sizing, theme.background)
         self.fig, self.canvas = fig, canvas
         renderer = canvas.get_renderer()
