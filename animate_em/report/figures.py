@@ -19,6 +19,7 @@ from animate_em.report.analysis import ReportData, best_and_worst, poster_shown,
 from animate_em.scene.draw.ellipse import ellipse_points
 from animate_em.scene.draw.figure import pinned_style
 from animate_em.scene.draw.palette import OKABE_ITO, THEMES, component_rgb, mix_colours
+from animate_em.scene.runs.data import shown_positions, stacked_axes
 
 FG = THEMES["light"].foreground
 MUTED = THEMES["light"].muted
@@ -153,7 +154,9 @@ def _fit_panel(ax, X, snap, title: str, sigma: float = 2.0, *, point_size: float
     """The fit ``snap`` on the data: points coloured by responsibility, its ellipses and means."""
     rgb = component_rgb(THEMES["light"], snap.n_components)
     colours = mix_colours(responsibilities(X, snap), rgb)
-    ax.scatter(X[:, 0], X[:, 1], s=point_size, c=colours, alpha=0.8, linewidths=0)
+    # Drawn as the frames draw them: jittered within a coarse measurement grid, coloured as measured.
+    shown = shown_positions(X, stacked_axes(X))
+    ax.scatter(shown[:, 0], shown[:, 1], s=point_size, c=colours, alpha=0.8, linewidths=0)
     for j in range(snap.n_components):
         pts = ellipse_points(snap.means[j, :2], snap.covariances[j, :2, :2], sigma, 120)
         pts = np.vstack([pts, pts[:1]])

@@ -22,6 +22,7 @@ from animate_em.report.analysis import (
 )
 from animate_em.scene.draw.captions import init_words
 from animate_em.scene.draw.panels import signed as fixed_decimals
+from animate_em.scene.runs.data import stacked_axes, stacking_note
 
 COVARIANCE_WORDS = {"full": "full", "tied": "tied (shared)", "diag": "diagonal", "spherical": "spherical"}
 
@@ -71,9 +72,11 @@ def data_phrase(d: ReportData) -> str:
     """"the 500 points of the anisotropic data set: 4 stretched, rotated clusters (lecture default)"."""
     src = d.source
     name = src.get("dataset")
-    what = (f"the {d.n_samples} points of {name}" if src.get("kind") == "file"
-            else f"the {d.n_samples} points of the {name} data set")
+    if src.get("kind") == "file":
+        # A file's description only restates its name and size.
+        return f"the {d.n_samples} points of {name}"
     description = (src.get("description") or "").rstrip(".")
+    what = f"the {d.n_samples} points of the {name} data set"
     return f"{what}: {description}" if description else what
 
 
@@ -272,12 +275,15 @@ def figure_captions(d: ReportData) -> dict:
     st0 = next(iter(d.restarts.values()))
     shown = poster_shown(d)
     listed = listing([str(t) for t in shown])
+    stacked = stacked_axes(d.X)
     same = same_optimum(d)
     return {
         "loglik": "Total log-likelihood after each EM iteration (left) and its change per iteration "
                   "on a logarithmic scale (right).",
         "poster": f"The fit at iterations {listed}: points coloured by their responsibilities, "
-                  "2σ ellipses (86 % of each component's mass) and means; components numbered as in the text.",
+                  "2σ ellipses (86 % of each component's mass) and means; components numbered as in the text"
+                  + (f"; {stacking_note(stacked, d.source.get('columns'), d.source.get('units'))}." if stacked
+                     else "."),
         "restarts": f"Left: final log-likelihood of {st0.n} restarts per initialisation (dashed: the best "
                     "value found). " + ("Right: the one fit every restart reached." if same else
                                         "Right: the best and the worst final fit among all restarts."),

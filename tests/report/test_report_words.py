@@ -141,3 +141,12 @@ def test_the_bic_comparison_zooms_on_the_models_that_compete(report_data):
     assert high <= max(figures.DELTA_RANGE, 1.6 * runner_up) + 1e-9
     worst = bics[-1] - bics[0]
     assert worst > high or worst == runner_up            # the far models are off the zoom
+
+
+def test_a_file_is_named_once(tmp_path):
+    from animate_em.report.text import abstract
+    path = tmp_path / "petals.csv"
+    X = np.random.default_rng(1).normal(size=(60, 2))
+    np.savetxt(path, X, delimiter=",", header="length,width", comments="")
+    d = _data(str(path), k=2)
+    assert abstract(d).count("petals.csv") == 1
