@@ -23,7 +23,7 @@ from animate_em.scene.draw.panels import MINUS
 from animate_em.scene.draw.parts import shrink_to_width
 
 #: Size of the inset as a share of its panel's width and height.
-INSET_SHARE = 0.42
+INSET_SHARE = 0.4
 #: The magnified region reaches at least this share of the panel's width around the collapse.
 LEAST_REACH = 0.05
 #: Drawn above the panel's means (zorder 5), below badges and notices (zorder 7).
@@ -114,7 +114,7 @@ class CollapseZoom:
         inside = np.flatnonzero((shown[:, 0] >= self.xlim[0]) & (shown[:, 0] <= self.xlim[1])
                                 & (shown[:, 1] >= self.ylim[0]) & (shown[:, 1] <= self.ylim[1]))
         self.inside = inside
-        self.points = inset.scatter(shown[inside, 0], shown[inside, 1], s=sizing.pt(0.022) ** 2,
+        self.points = inset.scatter(shown[inside, 0], shown[inside, 1], s=sizing.pt(0.024) ** 2,
                                     c=np.tile(panel.rgb[j], (len(inside), 1)) if len(inside) else None,
                                     edgecolors=theme.foreground, linewidths=sizing.lw(0.8), zorder=6)
         places, counts = np.unique(X[inside], axis=0, return_counts=True) if len(inside) else (np.zeros((0, 2)), [])
@@ -128,8 +128,9 @@ class CollapseZoom:
         self.ellipse = Ellipse((0, 0), 1, 1, fill=False, edgecolor=colour, linewidth=panel.line_width, zorder=4,
                                path_effects=halo)
         inset.add_patch(self.ellipse)
-        self.mean = inset.scatter([centre[0]], [centre[1]], s=sizing.pt(0.030) ** 2, marker="X", c=[colour],
-                                  edgecolors=theme.foreground, linewidths=sizing.lw(1.3), zorder=5)
+        # The mean as an outline, under the points: the points it collapses onto stay in sight.
+        self.mean = inset.scatter([centre[0]], [centre[1]], s=sizing.pt(0.034) ** 2, marker="X",
+                                  facecolors="none", edgecolors=[colour], linewidths=sizing.lw(1.6), zorder=5)
         self.readout = inset.text(0.04, 0.96, "", transform=inset.transAxes, ha="left", va="top",
                                   fontsize=sizing.pt(SMALL), color=theme.foreground, zorder=8,
                                   bbox=dict(boxstyle="round,pad=0.2", facecolor=theme.background, edgecolor="none",
@@ -137,7 +138,7 @@ class CollapseZoom:
         self.readout.set_text("det Σ = 8.8e−88")      # the widest value decides the size
         self._fit(self.readout)
         self.readout.set_clip_on(True)
-        self.label = inset.text(0.96, 0.04, f"{component_name(j)} ×{zoom:.0f}", transform=inset.transAxes,
+        self.label = inset.text(0.96, 0.04, f"{component_name(j)} · {zoom:.0f}× zoom", transform=inset.transAxes,
                                 ha="right", va="bottom", fontsize=sizing.pt(SMALL) * 0.9, color=theme.muted,
                                 zorder=8, clip_on=True)
         self._fit(self.label)

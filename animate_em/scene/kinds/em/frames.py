@@ -142,8 +142,8 @@ class EmFrameSource(BlittedFigure):
         ll_chars = max(len(signed(v, 0)) for v in MaxNLocator(5).tick_values(*ylim_ll)) + (
             3 if self.per_sample else 0)
         lengths = [len(t) - 1 for t in traces]
-        # A race of runs of very different lengths needs a wide trace to show the short ones.
-        race = n_runs > 1 and min(lengths) < 0.5 * max(lengths)
+        # A race of three or more runs of very different lengths needs a wide trace to show the short ones.
+        race = n_runs > 2 and min(lengths) < 0.5 * max(lengths)
         decor = Decor(**{**decor.__dict__,
                          "trace_left": TICK * CHAR * ll_chars + LABEL * 1.5 + 0.025,
                          "trace_share": 0.38 if race else 0.0})
