@@ -13,7 +13,7 @@ import os
 from numbers import Real
 
 from animate_em.encode.base import FFmpegWriter
-from animate_em.encode.ffmpeg import RenderError, count_frames
+from animate_em.encode.ffmpeg import RenderError, count_frames, ffmpeg_path
 from animate_em.errors import UserError
 
 __all__ = ["Mp4Writer", "WebmWriter"]
@@ -116,7 +116,7 @@ class Mp4Writer(_VideoWriter):
     def _output_args(self, size, channels):
         return ["-an", "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
                 "-pix_fmt", "yuv420p", "-profile:v", self.profile, "-fps_mode", "cfr",
-                *self._keyframe_args(), "-movflags", "+faststart", "-f", "mp4", str(self._tmp)]
+                *self._keyframe_args(), "-movflags", "+faststart", "-f", "mp4", ffmpeg_path(self._tmp)]
 
 
 class WebmWriter(_VideoWriter):
@@ -146,4 +146,4 @@ class WebmWriter(_VideoWriter):
         speed = [] if self.cpu_used is None else ["-cpu-used", str(self.cpu_used)]
         return ["-an", "-c:v", "libvpx-vp9", "-crf", str(self.crf), "-b:v", "0", "-row-mt", "1",
                 *speed, "-pix_fmt", "yuv420p", "-fps_mode", "cfr",
-                *self._keyframe_args(), "-f", "webm", str(self._tmp)]
+                *self._keyframe_args(), "-f", "webm", ffmpeg_path(self._tmp)]
