@@ -46,9 +46,14 @@ def _one_line_errors():
     except UserError as error:
         raise OneLineError(str(error)) from None
     except OSError as error:
-        if error.errno not in _STREAM_ERRORS or not _stdout_broken():
-            raise
-        raise OneLineError(f"cannot write to standard output: {(error.strerror or str(error)).lower()}") from None
+        why = (error.strerror or str(error)).lower()
+        if error.errno in _STREAM_ERRORS and _stdout_broken(error):
+            raise OneLineError(f"cannot write to standard output: {why}") from None
+        if error.errno in _DISK_ERRORS:
+            # A full disk met somewhere a layer did not name the file: every clean-up has run
+            # on the way here, so the one line is all that is left to say.
+            raise OneLineError(f"cannot write {error.filename or 'the output'}: {why}") from None
+        raise
     except click.exceptions.NoArgsIsHelpError:
         raise
     except click.UsageError as error:
@@ -60,17 +65,29 @@ def _one_line_errors():
 _STREAM_ERRORS = (errno.ENOSPC, errno.EPIPE, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG)
 
 
-def _stdout_broken() -> bool:
-    """Whether standard output cannot take what is buffered for it; if so, point it at /dev/null.
+#: A disk that cannot take more: full, over quota, file too large, read-only.
+_DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+
+
+def _stdout_broken(error: OSError) -> bool:
+    """Whether `error` came from writing standard output; if so, point it at /dev/null.
 
     The text left in its buffer would otherwise fail again when Python
     flushes it at exit, printing a second error ("Exception ignored ...").
     """
-    try:
-        sys.stdout.flush()
-        return False
-    except (OSError, ValueError):
-        pass
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    stream = sys.stdout
+    # click.echo writes to a local `file` that is sys.stdout (or its buffer) when it failed on it.
+    writing = frame is not None and any(value is stream or value is getattr(stream, "buffer", None)
+                                        for value in frame.tb_frame.f_locals.values())
+    if not writing:
+        try:
+            stream.flush()
+            return False
+        except (OSError, ValueError):
+            pass
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -288,6 +288,8 @@ def build_report(source=None, output_dir=None, *, k: int | None = None, covarian
         pages = paths.pop("_pages")
         _move_in(tmp, folder)
         done = True
+    except OSError as error:
+        raise _cannot(folder, (error.strerror or str(error)).lower()) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if not done:
