@@ -129,3 +129,16 @@ def test_a_manifest_written_to_a_full_disk_leaves_nothing(full_disk, tiny_scene,
     result = run("render", "--from-manifest", tmp_path / "a.manifest.json", "-o", disk / "b.mp4", "--quiet")
     assert_one_line_error(result, "no space left on device")
     assert tree(disk) == {}
+
+
+@pytest.mark.parametrize("command, at", [("report", "report.html"), ("report", "loglik.png"),
+                                         ("slides", "deck.pptx"), ("slides", "deck_media/tiny.mp4")])
+def test_report_and_slides_refuse_a_fifo_among_their_targets(tmp_path, tiny_scene, command, at):
+    out = tmp_path / "out"
+    (out / at).parent.mkdir(parents=True)
+    make_special(out / at, "fifo")
+    before = tree(tmp_path)
+    args = (["report", tiny_scene, "--no-gif", "--restarts", 1, "--k-max", 2, "-o", out] if command == "report"
+            else ["slides", tiny_scene, "-o", out / "deck.pptx"])
+    assert_one_line_error(run(*args, timeout=120), "never replaced")
+    assert tree(tmp_path) == before

@@ -120,3 +120,19 @@ def test_a_signal_at_any_instant_leaves_nothing_or_a_whole_render(tmp_path, dela
     else:
         assert process.returncode == 128 + signal.SIGTERM, stderr
         assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", ["report", "slides"])
+def test_a_signal_mid_report_or_deck_leaves_nothing(tmp_path, command):
+    scene = tmp_path / "slow.toml"
+    scene.write_text(SLOW_SCENE)
+    out = tmp_path / "out"
+    args = (["report", scene, "--restarts", 2, "--k-max", 2, "--select-n-init", 1, "-o", out] if command == "report"
+            else ["slides", scene, "-o", out / "deck.pptx"])
+    before = tree(tmp_path)
+    process = subprocess.Popen([ANIMATE_EM, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True, env={**os.environ, "MPLBACKEND": "Agg"},
+                               start_new_session=True)
+    children = _wait_for_ffmpeg(process, timeout=120)   # the report's GIF, the deck's MP4
+    process.send_signal(signal.SIGTERM)
+    _finish(process, signal.SIGTERM, before, tmp_path, children)
