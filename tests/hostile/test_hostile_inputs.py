@@ -97,7 +97,7 @@ def test_a_npy_header_claiming_more_rows_than_its_bytes_is_refused(tmp_path):
     ('title = "tiny"', 'title = "' + "T" * 5000 + '"', "at most 100 characters"),
     ('title = "tiny"', 'title = "a\\u0007b"', "printable"),
     ('title = "tiny"', 'name = "' + "n" * 400 + '"\ntitle = "t"', "at most 100 characters"),
-    ('[timing]', '[[runs]]\nlabel = "' + "L" * 500 + '"\n[timing]', "at most 60 characters"),
+    ('[timing]', '[[runs]]\nlabel = "' + "L" * 500 + '"\n[timing]', "at most 40 characters"),
     ('source = "blobs"', 'source = "blobs"\ncolumns = ["' + "c" * 500 + '", "b"]', "column names"),
     ('source = "blobs"', 'source = "a\\u0000b.csv"', "printable"),
 ])

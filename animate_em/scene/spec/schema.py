@@ -190,7 +190,7 @@ MODEL_KEYS = (
 )
 
 RUN_KEYS = (Key("label", "str", None, "Panel label; default: the overridden settings, e.g. `seed=3`",
-                optional=True, max_length=60),) + MODEL_KEYS
+                optional=True, max_length=40),) + MODEL_KEYS
 
 TIMING_KEYS = (
     Key("fps", "int", None, "Frames per second; default: the quality preset's", optional=True,
