@@ -60,10 +60,16 @@ def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def _check_checksum(manifest: dict[str, Any], where: str) -> None:
-    """A manifest agrees with itself: its checksum covers what it records (manifests of version 1 had none)."""
+    """A manifest agrees with itself: its checksum covers what it records.
+
+    Manifests of format 1 had no checksum; one cannot be told from a
+    format-2 manifest whose checksum was removed, so neither is trusted.
+    """
     recorded = manifest.get("checksum")
-    if recorded is None and manifest["manifest_version"] < 2:
-        return
+    if recorded is None:
+        raise UserError(f"{where}: the manifest has no checksum, so it cannot be checked against itself "
+                        f"(format {manifest['manifest_version']}; edited by hand, or written by an older "
+                        "animate-em?); render the scene again for a manifest that can be")
     if recorded != checksum(manifest):
         raise UserError(f"{where}: the manifest does not agree with itself (its checksum does not match what it "
                         "records: edited by hand?); render the scene again instead")
