@@ -140,7 +140,7 @@ def load_json(raw: bytes, where: str, what: str):
     """Parse JSON text; malformed, non-UTF-8 or too deeply nested text is one UserError line."""
     try:
         return json.loads(raw.decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except ValueError as error:   # JSONDecodeError, UnicodeDecodeError, an integer of 5000 digits
         raise UserError(f"{where}: not a valid {what} (invalid JSON: {str(error).splitlines()[0]})") from None
     except RecursionError:
         raise UserError(f"{where}: not a valid {what} (JSON nested too deeply)") from None

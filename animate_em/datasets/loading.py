@@ -107,6 +107,9 @@ def _parse_npy(raw: bytes, path: str):
     try:
         array = np.load(io.BytesIO(raw), allow_pickle=False)
     except ValueError as error:
+        if "max_header_size" in str(error):
+            raise UserError(f"{path} is not a valid .npy file (its header is larger than a data array "
+                            "needs)") from None
         if "allow_pickle" in str(error) or "object" in str(error).lower():
             raise UserError(
                 f"{path} holds an object array; save a 2-D numeric array instead"

@@ -163,7 +163,7 @@ def write_many(frames: Iterable[np.ndarray], targets: Sequence[str | os.PathLike
             multi.append(frame)
             if on_frame is not None:
                 on_frame(multi.n_frames)
-    return [w.path for w in writers]
+    return [w.path for w in multi.writers]
 
 
 def open_writers(targets: Sequence[str | os.PathLike | Target], *, fps: Real, size: tuple[int, int] | None = None,

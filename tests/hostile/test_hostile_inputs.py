@@ -188,3 +188,41 @@ def test_a_scene_name_never_leads_out_of_the_output_folder(tmp_path, command):
     new = sorted(set(tree(tmp_path)) - set(before))
     assert new and all(path.startswith("work/output/") or path == "work/output" for path in new), new
     assert not any("escaped" in path and not path.startswith("work/output") for path in new)
+
+
+# --- odd contents ------------------------------------------------------------------------------------
+
+ODD = [
+    ("scene", "s.toml", "title = 'x'\n[model]\nseed = " + "9" * 5000 + "\n", "invalid TOML"),
+    ("scene", "s.toml", b"\xff\xfe\x00 not text", "invalid TOML"),
+    ("scene", "s.toml", "[model]\nk = 3\n[model]\nk = 4\n", "invalid TOML"),
+    ("manifest", "m.manifest.json", '{"manifest_version": ' + "9" * 5000 + "}", "not a valid manifest"),
+    ("manifest", "m.manifest.json", b"\xff\xfe{}", "not a valid manifest"),
+    ("manifest", "m.manifest.json", "", "not a valid manifest"),
+    ("data", "d.csv", "a,b\n" + "9" * 5000 + ",1\n2,3\n", "infinite"),
+    ("data", "d.csv", b"\x00\x01\x02\xff" * 100, "neither UTF-8 text"),
+    ("data", "d.npy", b"\x93NUMPY\x01\x00\xff\xff" + b"{" * 70000, "not a valid .npy"),
+]
+
+
+@pytest.mark.parametrize("role, name, content, fragment", ODD,
+                         ids=[f"{role}-{i}" for i, (role, *_) in enumerate(ODD)])
+def test_odd_contents_are_one_line(tmp_path, role, name, content, fragment):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    args = {"scene": ["render", path, "-o", tmp_path / "out"],
+            "manifest": ["render", "--from-manifest", path, "-o", tmp_path / "out"],
+            "data": ["fit", path, "-k", "2"]}[role]
+    assert_one_line_error(run(*args), fragment)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("role", ["scene", "data"])
+def test_links_to_devices_and_link_loops_are_refused(tmp_path, role):
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    for target in (tmp_path / "zero", tmp_path / "loop1"):
+        args = ["render", target, "-o", tmp_path / "out"] if role == "scene" else ["fit", target, "-k", "2"]
+        line = assert_one_line_error(run(*args, timeout=30))
+        assert "character device" in line or "not found" in line or "symbolic links" in line, line

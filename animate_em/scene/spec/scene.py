@@ -168,7 +168,7 @@ class Scene:
         raw = read_bounded(where, "scene file", MAX_SCENE_BYTES)
         try:
             d = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        except ValueError as error:   # TOMLDecodeError, UnicodeDecodeError, an integer of 5000 digits
             raise UserError(f"{where}: invalid TOML: {str(error).splitlines()[0]}") from None
         except RecursionError:
             raise UserError(f"{where}: invalid TOML: nested too deeply") from None
