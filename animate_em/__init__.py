@@ -7,6 +7,8 @@ The public surface is small:
 >>> run.snapshots[0], run.final, run.log_likelihoods     # doctest: +SKIP
 >>> animate_em.render("em-basics", formats="all")        # doctest: +SKIP
 >>> animate_em.animate(run, X)        # inline in Jupyter   # doctest: +SKIP
+>>> animate_em.check(X, "alice.npz")  # is a recorded EM right, step by step?   # doctest: +SKIP
+>>> animate_em.from_history(X, "alice.npz")   # ... as a Run, to animate   # doctest: +SKIP
 
 :func:`fit` returns a :class:`Run` of :class:`Snapshot` objects; a
 :class:`Scene` (or a run and its data) plus :func:`render` turns them into
@@ -43,7 +45,7 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
 
 _LAZY = {"Scene": "animate_em.scene", "animate": "animate_em.animation",
          "Animation": "animate_em.animation", "RenderResult": "animate_em.animation",
-         "load_data": "animate_em.datasets",
+         "load_data": "animate_em.datasets", "check": "animate_em.course", "from_history": "animate_em.course",
          **{name: "animate_em.em" for name in ("Collapse", "Run", "Selection", "Snapshot", "fit", "restarts",
                                                "select_k")}}
 
@@ -58,4 +60,5 @@ def __getattr__(name):
 
 
 __all__ = ["Animation", "Collapse", "RenderResult", "Run", "Scene", "Selection", "Snapshot", "UserError",
-           "animate", "fit", "load_data", "render", "restarts", "select_k", "__version__"]
+           "animate", "check", "fit", "from_history", "load_data", "render", "restarts", "select_k",
+           "__version__"]
