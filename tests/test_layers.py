@@ -94,7 +94,8 @@ ALLOWED = {
     "animate_em.encode": {"numpy", "imageio", "imageio_ffmpeg", "animate_em.encode", "animate_em.errors",
                           "animate_em.signals", "animate_em.untrusted"},
     # The course kit checks a student's EM against the core: NumPy and the core only, no drawing.
-    "animate_em.course": {"numpy", "animate_em.course", "animate_em.em", "animate_em.errors"},
+    "animate_em.course": {"numpy", "animate_em.course", "animate_em.em", "animate_em.errors",
+                          "animate_em.untrusted"},
     # The scene file is read without drawing anything.
     "animate_em.scene.spec": {"animate_em.scene.spec", "animate_em.errors", "animate_em.datasets",
                               "animate_em.untrusted"},

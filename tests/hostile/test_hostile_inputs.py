@@ -226,3 +226,13 @@ def test_links_to_devices_and_link_loops_are_refused(tmp_path, role):
         args = ["render", target, "-o", tmp_path / "out"] if role == "scene" else ["fit", target, "-k", "2"]
         line = assert_one_line_error(run(*args, timeout=30))
         assert "character device" in line or "not found" in line or "symbolic links" in line, line
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "zero"])
+@pytest.mark.parametrize("command", ["check", "render"])
+def test_a_special_file_as_a_recorded_history_is_refused_at_once(tmp_path, kind, command):
+    history = make_special(tmp_path / "h.npz", kind)
+    args = (["check", history, "--data", "faithful"] if command == "check"
+            else ["render", "--history", history, "--data", "faithful", "-o", tmp_path / "out"])
+    assert_one_line_error(run(*args, timeout=30), WHAT_IT_IS[kind])
+    assert not (tmp_path / "out").exists()

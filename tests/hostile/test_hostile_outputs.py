@@ -142,3 +142,18 @@ def test_report_and_slides_refuse_a_fifo_among_their_targets(tmp_path, tiny_scen
             else ["slides", tiny_scene, "-o", out / "deck.pptx"])
     assert_one_line_error(run(*args, timeout=120), "never replaced")
     assert tree(tmp_path) == before
+
+
+def test_present_refuses_a_fifo_at_its_page(tmp_path, tiny_scene):
+    make_special(tmp_path / "talk.html", "fifo")
+    before = tree(tmp_path)
+    assert_one_line_error(run("present", tiny_scene, "-o", tmp_path / "talk.html", "--quiet"), "never replaced")
+    assert tree(tmp_path) == before
+
+
+def test_present_on_a_full_disk_leaves_nothing(full_disk, tiny_scene):
+    disk = full_disk(12)
+    result = run("present", tiny_scene, "-o", disk / "talk.html", "--pdf", disk / "handout.pdf", "--quiet",
+                 timeout=120)
+    assert_one_line_error(result, "no space left on device")
+    assert tree(disk) == {}
