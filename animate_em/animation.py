@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from animate_em.encode import MultiWriter, Target, infer_format, open_writers
+from animate_em.encode import MultiWriter, Target, infer_format, open_writers, write_many
 from animate_em.encode.atomic import commit_all, fill_png, fill_text, remove_quietly, reserve_file
 from animate_em.errors import UserError
 from animate_em.scene import Prepared, Scene, frame_source, load_scene, poster_image, prepare

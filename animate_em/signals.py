@@ -18,7 +18,7 @@ import contextlib
 import signal
 import threading
 
-__all__ = ["Interrupted", "SIGNALS", "handled", "deferred"]
+__all__ = ["Interrupted", "SIGNALS", "handled", "deferred", "received"]
 
 #: The signals that end a run cleanly (SIGHUP does not exist on Windows).
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -53,8 +53,26 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
+#: Signals acted on inside :func:`handled`, first first.
+_received: list[int] = []
+
+
 def _raise(signum, frame):
+    _received.append(signum)
     raise Interrupted(signum)
+
+
+def received() -> int | None:
+    """The first signal :func:`handled` acted on, or None.
+
+    The :class:`Interrupted` raised for it can reach the command line as
+    another exception: raised inside a Python callback of compiled code
+    (matplotlib's Agg renderer calls back into Python), it comes out as that
+    code's own error, e.g. "ValueError: Invalid affine transformation
+    matrix". Whatever arrives, a signal received means the run was
+    interrupted.
+    """
+    return _received[0] if _received else None
 
 
 def _in_main_thread() -> bool:
@@ -72,6 +90,7 @@ def handled():
         yield
         return
     previous = {}
+    _received.clear()
     try:
         for signum in SIGNALS:
             previous[signum] = signal.signal(signum, _raise)

@@ -106,6 +106,12 @@ def _say(line: str) -> None:
         pass
 
 
+def _interrupted(signum: int) -> None:
+    stop = signals.Interrupted(signum)
+    _say(f"Error: interrupted by {stop.name}; nothing partial was left behind")
+    sys.exit(stop.exit_status)
+
+
 class Group(click.Group):
     """A click group whose commands report user errors in one line, exit 2.
 
@@ -126,8 +132,17 @@ class Group(click.Group):
             try:
                 return super().main(*args, **kwargs)
             except signals.Interrupted as stop:
-                _say(f"Error: interrupted by {stop.name}; nothing partial was left behind")
-                sys.exit(stop.exit_status)
+                _interrupted(stop.signum)
+            except SystemExit as done:
+                if done.code not in (0, None) and signals.received() is not None:
+                    _interrupted(signals.received())
+                raise
+            except BaseException:
+                # The interrupt came out of compiled code as that code's own error (see
+                # signals.received); every clean-up has run on its way here.
+                if signals.received() is None:
+                    raise
+                _interrupted(signals.received())
 
     def make_context(self, info_name, args, parent=None, **extra):
         with _one_line_errors():
