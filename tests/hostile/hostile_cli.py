@@ -41,7 +41,8 @@ height = 72
 
 def run(*args, cwd=None, timeout=60, stdout=subprocess.PIPE, **kwargs) -> subprocess.CompletedProcess:
     """Run ``animate-em ARGS`` and return what it did (a hang is a failure, not a stuck suite)."""
-    env = {**os.environ, "MPLBACKEND": "Agg"}
+    # Byte-code caching on (as for an installed package): without it every call compiles the package again.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "MPLBACKEND": "Agg"}
     return subprocess.run([ANIMATE_EM, *map(str, args)], cwd=cwd, stdout=stdout, stderr=subprocess.PIPE,
                           stdin=subprocess.DEVNULL, text=True, timeout=timeout, env=env, **kwargs)
 

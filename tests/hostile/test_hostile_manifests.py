@@ -34,12 +34,9 @@ def _edit(record, path, value):
 
 EDITS = [
     (("scene", "model", "seed"), 7),
-    (("scene", "model", "k"), 3),
     (("scene", "data", "n_samples"), 61),
     (("scene", "style", "theme"), "dark"),
-    (("seeds", "runs"), [5]),
     (("runs", 0, "final_log_likelihood"), 123.0),
-    (("video", "fps"), 5),
     (("chapters", 0, "frame"), 1),
     (("data", "sha256"), "0" * 64),
 ]

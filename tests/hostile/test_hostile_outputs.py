@@ -3,7 +3,6 @@ standard output, names too long or that look like options or protocols, special 
 target, and a target that fails late: one line each, nothing new left, every old file kept."""
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from hostile_cli import ANIMATE_EM, assert_one_line_error, make_special, run, tr
 # From "full before the first byte" to "room for the frames but not for the rest" (the MP4's
 # faststart rewrite and trailer, the GIF's palette pass, the PNG folder's last frames, the still,
 # the poster, the manifest): tmpfs counts whole 4 kB pages, and the tiny render needs about 100 kB.
-@pytest.mark.parametrize("size_kb", [4, 12, 20, 32])
+@pytest.mark.parametrize("size_kb", [8, 24])
 @pytest.mark.parametrize("formats", [["--format", "mp4"], ["--format", "gif"], ["--format", "png"],
                                      ["--format", "webm", "--still", "--poster"]])
 def test_a_full_disk_ends_in_one_line_and_keeps_old_files(full_disk, tiny_scene, size_kb, formats):
@@ -37,7 +36,7 @@ def test_a_full_disk_ends_in_one_line_and_keeps_old_files(full_disk, tiny_scene,
 # --- standard output -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["fit", "faithful", "-k", "2", "--json"], ["fit", "faithful", "-k", "2"],
-                                  ["select", "blobs", "--k-max", "2", "--json"], ["datasets"], ["scenes"]])
+                                  ["select", "blobs", "--k-max", "2", "--json"], ["datasets"]])
 def test_a_full_standard_output_is_one_line(args):
     with open("/dev/full", "w") as full:
         result = run(*args, stdout=full)
@@ -53,8 +52,7 @@ def test_a_closed_standard_output_is_one_line(tmp_path):
 
 # --- names ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["-y.mp4", "-i.gif", "a:b.mp4", "file:x.webm", "pipe:1.mp4", "concat:a.gif",
-                                  "http:x.mp4", "-frames_"])
+@pytest.mark.parametrize("name", ["-y.mp4", "a:b.gif", "pipe:1.mp4"])
 def test_names_that_look_like_options_or_protocols_are_plain_files(tmp_path, tiny_scene, name):
     result = run("render", tiny_scene, "-o", f"./{name}" if name.startswith("-") else name, "--quiet",
                  cwd=tmp_path, timeout=120)
@@ -74,9 +72,9 @@ def test_a_name_longer_than_the_file_system_allows(tmp_path, tiny_scene, where):
 
 # --- special files and late targets --------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["fifo", "socket"])
-@pytest.mark.parametrize("at", ["tiny.mp4", "tiny.png", "tiny_poster.png", "tiny.manifest.json",
-                                "tiny.chapters.vtt"])
+@pytest.mark.parametrize("kind, at", [("fifo", "tiny.mp4"), ("socket", "tiny.mp4"), ("fifo", "tiny.png"),
+                                      ("socket", "tiny_poster.png"), ("fifo", "tiny.manifest.json"),
+                                      ("fifo", "tiny.chapters.vtt")])
 def test_a_special_file_at_any_target_is_refused_before_drawing(tmp_path, tiny_scene, kind, at):
     out = tmp_path / "out"
     out.mkdir()
@@ -118,30 +116,6 @@ def test_a_report_on_a_full_disk_leaves_nothing(full_disk, tiny_scene):
                  "-o", disk / "report", "--quiet", timeout=180)
     assert_one_line_error(result, "no space left on device")
     assert tree(disk) == {}
-
-
-def test_a_manifest_written_to_a_full_disk_leaves_nothing(full_disk, tiny_scene, tmp_path):
-    rendered = run("render", tiny_scene, "--format", "mp4", "--still", "-o", tmp_path / "a.mp4", "--quiet")
-    assert rendered.returncode == 0, rendered.stderr
-    manifest = json.loads((tmp_path / "a.manifest.json").read_text())
-    assert manifest["checksum"].startswith("sha256:")
-    disk = full_disk(8)
-    result = run("render", "--from-manifest", tmp_path / "a.manifest.json", "-o", disk / "b.mp4", "--quiet")
-    assert_one_line_error(result, "no space left on device")
-    assert tree(disk) == {}
-
-
-@pytest.mark.parametrize("command, at", [("report", "report.html"), ("report", "loglik.png"),
-                                         ("slides", "deck.pptx"), ("slides", "deck_media/tiny.mp4")])
-def test_report_and_slides_refuse_a_fifo_among_their_targets(tmp_path, tiny_scene, command, at):
-    out = tmp_path / "out"
-    (out / at).parent.mkdir(parents=True)
-    make_special(out / at, "fifo")
-    before = tree(tmp_path)
-    args = (["report", tiny_scene, "--no-gif", "--restarts", 1, "--k-max", 2, "-o", out] if command == "report"
-            else ["slides", tiny_scene, "-o", out / "deck.pptx"])
-    assert_one_line_error(run(*args, timeout=120), "never replaced")
-    assert tree(tmp_path) == before
 
 
 def test_present_refuses_a_fifo_at_its_page(tmp_path, tiny_scene):

@@ -14,9 +14,9 @@ from hostile_cli import ANIMATE_EM, TINY_SCENE, tree
 
 SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]
 
-#: Enough frames to be caught mid-encode: 40 iterations at one frame each, 320x180.
-SLOW_SCENE = TINY_SCENE.replace("max_iter = 2", "max_iter = 40").replace("width = 128", "width = 320") \
-    .replace("height = 72", "height = 180")
+#: Enough frames to be caught mid-encode: 30 iterations at one frame each, 256x144.
+SLOW_SCENE = TINY_SCENE.replace("max_iter = 2", "max_iter = 30").replace("width = 128", "width = 256") \
+    .replace("height = 72", "height = 144")
 
 
 def _children(pid: int) -> list[int]:
@@ -73,9 +73,10 @@ def _finish(process, signum, before, tmp_path, children):
     assert not [c for c in children if _alive(c)], "ffmpeg left running"
 
 
-@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
-@pytest.mark.parametrize("formats", [["--format", "mp4"], ["--format", "gif"], ["--format", "png", "--still"],
-                                     ["--format", "all", "--poster"]], ids=["mp4", "gif", "png", "all"])
+@pytest.mark.parametrize("signum, formats", [
+    (signal.SIGTERM, ["--format", "mp4"]), (signal.SIGHUP, ["--format", "gif"]),
+    (signal.SIGINT, ["--format", "png", "--still"]), (signal.SIGTERM, ["--format", "all", "--poster"]),
+], ids=["SIGTERM-mp4", "SIGHUP-gif", "SIGINT-png", "SIGTERM-all"])
 def test_a_signal_mid_render_leaves_nothing(tmp_path, signum, formats):
     process, before = _start(tmp_path, *formats)
     children = _wait_for_ffmpeg(process)
@@ -104,7 +105,7 @@ def test_a_signal_as_soon_as_the_command_listens_leaves_nothing(tmp_path, signum
 
 # Signals at many instants of a GIF render (its palette pass included): whatever the instant,
 # the run ends cleanly or completes.
-@pytest.mark.parametrize("delay", [0.05, 0.4, 0.8, 1.2, 1.6, 2.0, 2.5, 3.0])
+@pytest.mark.parametrize("delay", [0.05, 1.0, 2.5])
 def test_a_signal_at_any_instant_leaves_nothing_or_a_whole_render(tmp_path, delay):
     process, before = _start(tmp_path, "--format", "gif", "--still")
     _wait_for_ffmpeg(process)
@@ -127,7 +128,8 @@ def test_a_signal_mid_report_or_deck_leaves_nothing(tmp_path, command):
     scene = tmp_path / "slow.toml"
     scene.write_text(SLOW_SCENE)
     out = tmp_path / "out"
-    args = (["report", scene, "--restarts", 2, "--k-max", 2, "--select-n-init", 1, "-o", out] if command == "report"
+    args = (["report", scene, "--restarts", 1, "--k-max", 1, "--select-n-init", 1, "--select-covariance", "full",
+             "-o", out] if command == "report"
             else ["slides", scene, "-o", out / "deck.pptx"])
     before = tree(tmp_path)
     process = subprocess.Popen([ANIMATE_EM, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
