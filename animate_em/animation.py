@@ -210,7 +210,7 @@ def _prepare_runs(runs: list, data, overrides: dict) -> Prepared:
         raise UserError(f"an animation needs data of shape (n_samples, 2), got {X.shape}")
     labels = [_run_label(run, i, len(runs)) for i, run in enumerate(runs)]
     scene = _scene_for_runs(runs, labels, dataset.name if dataset is not None else "(array)", len(X), overrides)
-    loaded = {"X": X, "columns": ("x1", "x2")}
+    loaded = {"X": X, "columns": ("column 1", "column 2"), "name": "data"}
     if dataset is not None:
         loaded.update(name=dataset.name, columns=tuple(dataset.columns[:2]), units=dataset.units,
                       description=dataset.description, true_params=dataset.true_params, labels=dataset.labels,
@@ -241,6 +241,20 @@ def output_paths(name: str, formats: Sequence[str], *, path=None, output_dir="ou
     else:
         folder = Path(output_dir)
     return {fmt: folder / (f"{name}_frames" if fmt == "png" else f"{name}.{fmt}") for fmt in formats}
+
+
+def picture_stem(name: str, formats: Sequence[str], path=None) -> str:
+    """File stem of the still and poster written beside the media (``<stem>.png``, ``<stem>_poster.png``).
+
+    The stem of `path` when it names the file (``out/iris.mp4`` -> ``iris``), the
+    name `path` gives several formats (as :func:`output_paths`), else `name`.
+    """
+    if path is None:
+        return name
+    path = Path(path)
+    if len(formats) == 1 or path.suffix:
+        return safe_name(path.stem) if path.stem else name
+    return safe_name(path.name)
 
 
 def resolve_formats(formats: Iterable[str] | str | None, path=None) -> tuple[str, ...]:
@@ -335,8 +349,11 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
     # Every file this render writes, checked (by reserving its temporary beside it) before
     # the first frame is drawn; they all move into place together at the end, so a render
     # that fails or is interrupted leaves nothing new and keeps every old file.
-    later = {"still": folder / f"{name}.png" if still else None,
-             "poster": folder / f"{name}_poster.png" if poster else None}
+    # Pictures take the stem -o gives, as the manifest does: renders of different data into one
+    # folder must not overwrite each other's still and poster.
+    stem = picture_stem(name, fmts, path)
+    later = {"still": folder / f"{stem}.png" if still else None,
+             "poster": folder / f"{stem}_poster.png" if poster else None}
     if manifest:
         from animate_em import manifest as manifests
 

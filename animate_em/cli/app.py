@@ -181,12 +181,19 @@ def _columns_option(command):
     )(command)
 
 
+def echo_notes(meta: dict | None) -> None:
+    """The loader's notes about a data file (a skipped row index), one line each, on stderr."""
+    for note in (meta or {}).get("notes") or ():
+        click.echo(f"note: {note}", err=True)
+
+
 def _open(source: str, columns: str | None):
     """Load DATA (a built-in name or a file) with at least two columns, as a Dataset."""
     from animate_em import datasets
 
     names = [name.strip() for name in columns.split(",")] if columns else None
     data = datasets.open_data(source, columns=names)
+    echo_notes(data.meta)
     if data.n_features < 2:
         raise UserError(
             f"{source} has {data.n_features} column ({', '.join(data.columns)}); "

@@ -49,8 +49,16 @@ def load_data(path, columns: Sequence[str | int] | None = None):
     meta : dict
         ``path``, ``columns`` (names of the kept columns), ``n_samples``,
         ``n_features``, ``sha256`` (of the file bytes), ``format`` (one of
-        ``npy``, ``csv``, ``tsv``, ``semicolon``, ``whitespace``) and
-        ``header`` (whether the first row was read as column names).
+        ``npy``, ``csv``, ``tsv``, ``semicolon``, ``whitespace``),
+        ``header`` (whether the first row was read as column names),
+        ``indices`` (0-based file columns of the kept columns) and ``notes``
+        (lines worth telling the user, such as a skipped row-index column).
+
+    Notes
+    -----
+    Without ``columns``, a first column that has no name in the header and
+    holds increasing whole numbers (the index pandas' ``to_csv`` writes) is a
+    row index, not data: it is skipped and a line in ``notes`` says so.
 
     Raises
     ------
@@ -62,6 +70,7 @@ def load_data(path, columns: Sequence[str | int] | None = None):
     """
     path = os.fspath(path)
     raw = _read_bytes(path)
+    notes = []
     if path.lower().endswith(".npy"):
         values, names, fmt, header, rows = _parse_npy(raw, path)
         keep = _select_columns(names, columns, path)
@@ -71,6 +80,10 @@ def load_data(path, columns: Sequence[str | int] | None = None):
         # Only the selected columns have to be numeric: a file may carry a
         # text column (labels, ids) that the user skips with ``columns``.
         keep = _select_columns(names, columns, path)
+        if columns is None and _is_row_index(table, names, header):
+            keep = keep[1:]
+            notes.append(f"{path}: column 1 has no name and counts the rows: read as a row index "
+                         "(as pandas' to_csv writes it) and skipped; --columns chooses columns")
         values = _to_matrix(table, names, keep, rows, path)
     _check_finite(values, names, keep, rows, path)
     if values.shape[0] < 2:
@@ -84,8 +97,25 @@ def load_data(path, columns: Sequence[str | int] | None = None):
         "sha256": hashlib.sha256(raw).hexdigest(),
         "format": fmt,
         "header": header,
+        "indices": [int(j) for j in keep],
+        "notes": notes,
     }
     return X, meta
+
+
+def _is_row_index(table, names: list[str], header: bool) -> bool:
+    """Whether the first column is a row index: unnamed in the header, whole numbers that only go up.
+
+    pandas' ``to_csv`` writes the index first with an empty name (read back and
+    written again it is ``Unnamed: 0``); a filtered frame's index has gaps.
+    """
+    if not header or len(names) < 2 or not (names[0] == "x0" or names[0].startswith("Unnamed: ")):
+        return False
+    fields = [fields[0] for fields in table]
+    if not all(field.isascii() and field.isdigit() for field in fields):
+        return False
+    counts = [int(field) for field in fields]
+    return all(b > a for a, b in zip(counts, counts[1:]))
 
 
 def _read_bytes(path: str) -> bytes:
