@@ -116,8 +116,12 @@ def test_a_signal_at_any_instant_leaves_nothing_or_a_whole_render(tmp_path, dela
     assert "Traceback" not in stderr, stderr
     assert not [c for c in children if _alive(c)], "ffmpeg left running"
     out = tmp_path / "out"
-    if process.returncode == 0:     # finished before the signal: then everything is there
-        assert sorted(p.name for p in out.iterdir()) == ["slow.gif", "slow.manifest.json", "slow.mp4", "slow.png"]
+    whole = ["slow.gif", "slow.manifest.json", "slow.mp4", "slow.png"]
+    if out.is_dir() and sorted(p.name for p in out.iterdir()) == whole:
+        # Finished before the signal, or the signal came while Python was shutting down after
+        # the last file was in place (the default action then ends it: -15, which a shell
+        # reports as 143 too). Either way the render is whole.
+        assert process.returncode in (0, 128 + signal.SIGTERM, -signal.SIGTERM), stderr
     else:
         assert process.returncode == 128 + signal.SIGTERM, stderr
         assert tree(tmp_path) == before
