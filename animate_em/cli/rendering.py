@@ -105,6 +105,7 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, col
     --from-manifest renders again. With --history FILE --data DATA, the EM
     run recorded in FILE by any implementation is animated instead.
     """
+    _refuse_at_once(scene, from_manifest)
     from animate_em.animation import as_prepared, render as render_animation, write_stills
     from animate_em.errors import UserError
 
@@ -161,6 +162,22 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, col
                        f"manifest {result.manifest}", err=True)
     for path in paths:
         click.echo(str(path))
+
+
+def _refuse_at_once(scene, manifest) -> None:
+    """A scene file or manifest that is a FIFO, a device, a folder or too large, refused before the
+    drawing layers (matplotlib) are even imported: from stat alone, in a blink."""
+    from animate_em.errors import UserError
+    from animate_em.untrusted import MAX_MANIFEST_BYTES, MAX_SCENE_BYTES, check_regular, size_text
+
+    builtin = Path(__file__).resolve().parents[1] / "scenes" / f"{scene}.toml"
+    for path, what, limit in ((scene, "scene file", MAX_SCENE_BYTES), (manifest, "manifest", MAX_MANIFEST_BYTES)):
+        if path is None or not os.path.lexists(path) or (what == "scene file" and builtin.is_file()
+                                                         and not os.path.isfile(path)):
+            continue   # missing, or a built-in scene's name: the loaders say what is wrong
+        size = check_regular(path, what).st_size
+        if size > limit:
+            raise UserError(f"{path} is {size_text(size)}; a {what} is at most {size_text(limit)}")
 
 
 def _from_manifest(path, scene, overrides, formats, output, quiet):
