@@ -103,12 +103,10 @@ def ghost_note(every: int, last: int, limit: int) -> str:
         return ""
     if len(shown) == 1:
         return "faint ellipse: iteration 0"
-    listed = ", ".join(str(t) for t in shown[:4]) + (", …" if len(shown) > 4 else "")
     if len(shown) <= limit:
-        if len(shown) > 4:
-            listed = f"{shown[0]}, {shown[1]}, …, {shown[-1]}"
+        listed = ", ".join(str(t) for t in shown) if len(shown) <= 4 else f"{shown[0]}, {shown[1]}, …, {shown[-1]}"
         return f"faint ellipses: iterations {listed}"
-    return f"faint ellipses: iterations {listed} (last {limit})"
+    return f"faint ellipses: iterations {shown[0]}, {shown[1]}, {shown[2]}, … (last {limit})"
 
 
 def end_text(labels, runs, traces, decimals: int, tolerance: float = 0.0) -> str:
