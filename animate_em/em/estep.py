@@ -36,6 +36,13 @@ _MAX_PRECOMPUTED_FEATURES = 8
 
 _SQRT_HALF = math.sqrt(0.5)
 
+# A column's collapse floor, as a standard deviation in units of the
+# column's rounding (eps times its largest centred coordinate). A component
+# on one repeated point has a variance of its mean's rounding, up to tens of
+# eps when many copies are summed; 1024 eps keeps the decision far from that
+# noise and far below any real spread (2e-13 of the column's range).
+_FLOOR_ULPS = 1024.0
+
 
 ###############################################################################
 # The data, prepared once per fit
@@ -67,7 +74,12 @@ class Prepared:
         Rows ``[1, x_1..x_d, x_i*x_j for i <= j]`` of the centred data, so
         that ``resp @ features.T`` gives every sufficient statistic at once.
     scale : float
-        Largest absolute centred coordinate (sets the collapse floor).
+        Largest absolute centred coordinate.
+    scales : ndarray of shape (n_features,)
+        Largest absolute centred coordinate of each column.
+    floor : ndarray of shape (n_features,)
+        Each column's collapse floor: a variance below it is rounding of
+        that column's coordinates, whatever the other columns' scales.
     """
 
     def __init__(self, X: np.ndarray, products: bool = True) -> None:
@@ -87,9 +99,9 @@ class Prepared:
             xt = features[1 : 1 + d]
             np.multiply(xt[self.pairs[0]], xt[self.pairs[1]], out=features[1 + d :])
         self.features = features
-        self.scale = float(np.abs(self.X).max()) if n else 0.0
-        # Below this variance two coordinates of the data are indistinguishable.
-        self.floor = (16.0 * EPS * self.scale) ** 2
+        self.scales = np.abs(self.X).max(axis=0) if n else np.zeros(d)
+        self.scale = float(self.scales.max()) if d else 0.0
+        self.floor = (_FLOOR_ULPS * EPS * self.scales) ** 2
 
     def chunk_rows(self, n_components: int) -> int:
         per_row = max(1, n_components * self.n_features)

@@ -14,11 +14,18 @@ import numpy as np
 EPS = float(np.finfo(float).eps)
 LOG_2PI = math.log(2.0 * math.pi)
 
-# A covariance whose Cholesky pivot falls below this fraction of its diagonal
-# has a condition number beyond ~1e13: every later density would be rounding
-# noise, so it is treated as singular (a collapse), as scikit-learn does when
-# its Cholesky fails.
-REL_PIVOT = 1e-13
+# Collapse is decided per column j on pivot j of the covariance's Cholesky
+# factor, the variance of column j left once the earlier columns are known:
+# the component is singular when that pivot is at most REL_PIVOT times the
+# column's own variance (the Gaussian has flattened onto a line or plane:
+# its conditional spread is below 1e-5 of its spread). The threshold is far
+# above rounding: the M-step keeps every pivot accurate to about 1e-9 of
+# itself (see mstep.cancelled), and a pivot recomputed from centred data is
+# off by a few eps of the variance, 1e-5 of this threshold; so whether a
+# component has collapsed never depends on summation order or SIMD, and
+# every machine stops at the same iteration. It is also far below any
+# healthy fit (a correlation of 1 - 5e-11).
+REL_PIVOT = 1e-10
 
 
 class Singular(Exception):
@@ -34,10 +41,12 @@ class Singular(Exception):
 # Precision Cholesky factors, one function per covariance type
 
 
-def _check_pivots(pivots_sq: np.ndarray, diagonal: np.ndarray, floor: float) -> None:
+def _check_pivots(pivots_sq: np.ndarray, diagonal: np.ndarray, floor) -> None:
     """Raise :class:`Singular` for the first component with a bad pivot.
 
     pivots_sq, diagonal : ndarray of shape (n_components, n_features)
+    floor : float or ndarray of shape (n_features,)
+        Each column's absolute floor.
     """
     good = np.isfinite(pivots_sq) & (pivots_sq > floor) & (pivots_sq > REL_PIVOT * diagonal)
     if not good.all():
@@ -45,7 +54,44 @@ def _check_pivots(pivots_sq: np.ndarray, diagonal: np.ndarray, floor: float) -> 
         raise Singular(component, "its covariance is not positive definite")
 
 
-def _cholesky_full(covariances: np.ndarray, floor: float, n_components: int = 0,
+def pivots_squared(covariances: np.ndarray) -> np.ndarray:
+    """Squared Cholesky pivots of symmetric matrices, never raising.
+
+    Pivot j is the variance of column j left once the earlier columns are
+    known (the Schur complement).
+
+    Parameters
+    ----------
+    covariances : ndarray of shape (K, d, d)
+
+    Returns
+    -------
+    ndarray of shape (K, d)
+        NaN for a pivot that is not positive and every later one (undefined).
+    """
+    n_components, d, _ = covariances.shape
+    with np.errstate(all="ignore"):
+        if d == 2:
+            a, b, c = covariances[:, 0, 0], covariances[:, 1, 0], covariances[:, 1, 1]
+            out = np.stack([a, c - b * b / a], axis=1)
+            out[~(a > 0), 1] = np.nan
+            out[~(out > 0)] = np.nan
+            return out
+        out = np.empty((n_components, d))
+        L = np.zeros_like(covariances)
+        for j in range(d):
+            row = L[:, j, :j]
+            pivot = covariances[:, j, j] - np.einsum("ki,ki->k", row, row)
+            pivot[~(pivot > 0)] = np.nan
+            out[:, j] = pivot
+            root = np.sqrt(pivot)
+            L[:, j, j] = root
+            below = covariances[:, j + 1 :, j] - np.einsum("kri,ki->kr", L[:, j + 1 :, :j], row)
+            L[:, j + 1 :, j] = below / root[:, np.newaxis]
+    return out
+
+
+def _cholesky_full(covariances: np.ndarray, floor, n_components: int = 0,
                    d: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Precision Cholesky of full covariances.
 
@@ -87,7 +133,7 @@ def _cholesky_full(covariances: np.ndarray, floor: float, n_components: int = 0,
     return U, -np.log(pivots).sum(axis=1)
 
 
-def _cholesky_tied(covariance: np.ndarray, floor: float, n_components: int, d: int):
+def _cholesky_tied(covariance: np.ndarray, floor, n_components: int, d: int):
     """covariance : (d, d) -> U : (K, d, d), log|U| : (K,)"""
     try:
         U, log_det = _cholesky_full(covariance[np.newaxis], floor)
@@ -96,7 +142,7 @@ def _cholesky_tied(covariance: np.ndarray, floor: float, n_components: int, d: i
     return np.broadcast_to(U, (n_components, d, d)), np.repeat(log_det, n_components)
 
 
-def _cholesky_diag(variances: np.ndarray, floor: float, n_components: int, d: int):
+def _cholesky_diag(variances: np.ndarray, floor, n_components: int, d: int):
     """variances : (K, d) -> U : (K, d, d), log|U| : (K,)"""
     _check_pivots(variances, variances, floor)
     inv_sd = 1.0 / np.sqrt(variances)
@@ -105,16 +151,17 @@ def _cholesky_diag(variances: np.ndarray, floor: float, n_components: int, d: in
     return U, np.log(inv_sd).sum(axis=1)
 
 
-def _cholesky_spherical(variances: np.ndarray, floor: float, n_components: int, d: int):
+def _cholesky_spherical(variances: np.ndarray, floor, n_components: int, d: int):
     """variances : (K,) -> U : (K, d, d), log|U| : (K,)"""
-    _check_pivots(variances[:, np.newaxis], variances[:, np.newaxis], floor)
+    # One variance serves every column, so it must clear the floor of each.
+    _check_pivots(variances[:, np.newaxis], variances[:, np.newaxis], np.max(floor))
     inv_sd = 1.0 / np.sqrt(variances)
     U = inv_sd[:, np.newaxis, np.newaxis] * np.eye(d)
     return U, d * np.log(inv_sd)
 
 
 def precision_cholesky(covariances: np.ndarray, covariance_type: str, n_components: int,
-                       n_features: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+                       n_features: int, floor) -> tuple[np.ndarray, np.ndarray]:
     """Precision Cholesky factors of covariances of any type.
 
     Parameters
@@ -123,8 +170,9 @@ def precision_cholesky(covariances: np.ndarray, covariance_type: str, n_componen
         full (K, d, d), tied (d, d), diag (K, d), spherical (K,).
     covariance_type : str
     n_components, n_features : int
-    floor : float
-        Pivots (variances) at or below this count as singular.
+    floor : float or ndarray of shape (n_features,)
+        Pivot j (a variance of column j) at or below ``floor[j]`` counts as
+        singular: each column has its own scale (see ``estep.Prepared``).
 
     Returns
     -------

@@ -177,8 +177,10 @@ def fallback_covariance(X: np.ndarray, k: int, reg_covar: float) -> np.ndarray:
     """
     d = X.shape[1]
     variances = X.var(axis=0)
-    floor = max(1e-6 * float(variances.mean()), 1e-300)
-    variances = np.maximum(variances, floor) / k ** (2.0 / d)
+    # Each column keeps its own scale (columns may differ by 1e24); only a
+    # constant column borrows one from the others.
+    borrowed = max(1e-6 * float(variances.mean()), 1e-300)
+    variances = np.where(variances > 0, variances, borrowed) / k ** (2.0 / d)
     return np.diag(variances + reg_covar)
 
 
