@@ -220,3 +220,35 @@ def test_a_nearly_flat_component_far_from_the_centre_keeps_its_pivot_accurate():
             direct = cov[1, 1] - cov[0, 1] ** 2 / cov[0, 0]
             ours = nxt.covariances[j, 1, 1] - nxt.covariances[j, 0, 1] ** 2 / nxt.covariances[j, 0, 0]
             assert ours == pytest.approx(direct, rel=1e-6, abs=0)
+
+
+###############################################################################
+# Prepared data: fast, and the same numbers
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5])
+def test_column_means_equal_numpy_mean_bit_for_bit_in_every_layout(d):
+    from animate_em.em.estep import column_means
+
+    rng = np.random.default_rng(d)
+    A = rng.normal(size=(30011, d)) * 10.0 ** rng.uniform(-4, 4, size=d) + rng.normal(size=d) * 1e3
+    layouts = {"C": A, "F": np.asfortranarray(A), "column view": np.concatenate([A, A], axis=1)[:, :d],
+               "row step": np.repeat(A, 2, axis=0)[::2], "reversed": A[::-1]}
+    for name, X in layouts.items():
+        np.testing.assert_array_equal(column_means(X), X.mean(axis=0), err_msg=name)
+
+
+def test_prepared_columns_and_rows_are_the_centred_data_exactly():
+    from animate_em.em.estep import Prepared
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(5000, 2)) * [3.0, 1e-3] + [1e4, -7.0]
+    prepared = Prepared(X)
+    centred = X - X.mean(axis=0)
+    np.testing.assert_array_equal(prepared.columns, centred.T)
+    np.testing.assert_array_equal(prepared.features[3], centred[:, 0] * centred[:, 0])
+    np.testing.assert_array_equal(prepared.features[4], centred[:, 0] * centred[:, 1])
+    np.testing.assert_array_equal(prepared.scales, np.abs(centred).max(axis=0))
+    assert prepared._rows is None            # built only when needed
+    np.testing.assert_array_equal(prepared.X, centred)
+    assert prepared.X.flags.c_contiguous
