@@ -75,8 +75,10 @@ def _initial_state(prepared: estep.Prepared, k: int, covariance_type: str, init:
                 "cannot start EM: every data point is identical and reg_covar is 0; "
                 "use reg_covar > 0"
             ) from None
+    # Covariances handed in need only be usable; those computed here were checked by repair.
+    rel_pivot = gaussian.REL_PIVOT_USABLE if covariances_init is not None else gaussian.REL_PIVOT
     try:
-        U, log_det = gaussian.precision_cholesky(cov, covariance_type, k, d, prepared.floor)
+        U, log_det = gaussian.precision_cholesky(cov, covariance_type, k, d, prepared.floor, rel_pivot)
     except gaussian.Singular as error:
         raise UserError(
             f"covariances_init: component {error.component} is numerically singular for this data; "

@@ -27,6 +27,10 @@ LOG_2PI = math.log(2.0 * math.pi)
 # healthy fit (a correlation of 1 - 5e-11).
 REL_PIVOT = 1e-10
 
+# Parameters handed in from outside (a snapshot to score, a recorded history,
+# covariances_init) only need to be usable: singular to rounding is the limit.
+REL_PIVOT_USABLE = 1e-13
+
 
 class Singular(Exception):
     """Internal signal: a covariance is not (numerically) positive definite."""
@@ -41,14 +45,16 @@ class Singular(Exception):
 # Precision Cholesky factors, one function per covariance type
 
 
-def _check_pivots(pivots_sq: np.ndarray, diagonal: np.ndarray, floor) -> None:
+def _check_pivots(pivots_sq: np.ndarray, diagonal: np.ndarray, floor, rel_pivot: float) -> None:
     """Raise :class:`Singular` for the first component with a bad pivot.
 
     pivots_sq, diagonal : ndarray of shape (n_components, n_features)
     floor : float or ndarray of shape (n_features,)
         Each column's absolute floor.
+    rel_pivot : float
+        Fraction of the column's variance a pivot must exceed.
     """
-    good = np.isfinite(pivots_sq) & (pivots_sq > floor) & (pivots_sq > REL_PIVOT * diagonal)
+    good = np.isfinite(pivots_sq) & (pivots_sq > floor) & (pivots_sq > rel_pivot * diagonal)
     if not good.all():
         component = int(np.flatnonzero(~good.all(axis=1))[0])
         raise Singular(component, "its covariance is not positive definite")
@@ -91,8 +97,8 @@ def pivots_squared(covariances: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cholesky_full(covariances: np.ndarray, floor, n_components: int = 0,
-                   d: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _cholesky_full(covariances: np.ndarray, floor, n_components: int = 0, d: int = 0,
+                   rel_pivot: float = REL_PIVOT) -> tuple[np.ndarray, np.ndarray]:
     """Precision Cholesky of full covariances.
 
     covariances : (K, d, d) -> U : (K, d, d), log|U| : (K,)
@@ -111,7 +117,7 @@ def _cholesky_full(covariances: np.ndarray, floor, n_components: int = 0,
             l11 = np.sqrt(a)
             l21 = b / l11
             l22_sq = c - l21 * l21
-            _check_pivots(np.stack([a, l22_sq], axis=1), diagonal, floor)
+            _check_pivots(np.stack([a, l22_sq], axis=1), diagonal, floor, rel_pivot)
             l22 = np.sqrt(l22_sq)
         U = np.zeros_like(covariances)
         U[:, 0, 0] = 1.0 / l11
@@ -128,40 +134,40 @@ def _cholesky_full(covariances: np.ndarray, floor, n_components: int = 0,
                 raise Singular(component, "its covariance is not positive definite") from None
         raise Singular(0, "its covariance is not positive definite") from None
     pivots = np.diagonal(L, axis1=1, axis2=2)
-    _check_pivots(pivots * pivots, diagonal, floor)
+    _check_pivots(pivots * pivots, diagonal, floor, rel_pivot)
     U = np.linalg.inv(L).transpose(0, 2, 1)
     return U, -np.log(pivots).sum(axis=1)
 
 
-def _cholesky_tied(covariance: np.ndarray, floor, n_components: int, d: int):
+def _cholesky_tied(covariance: np.ndarray, floor, n_components: int, d: int, rel_pivot: float):
     """covariance : (d, d) -> U : (K, d, d), log|U| : (K,)"""
     try:
-        U, log_det = _cholesky_full(covariance[np.newaxis], floor)
+        U, log_det = _cholesky_full(covariance[np.newaxis], floor, rel_pivot=rel_pivot)
     except Singular as error:
         raise Singular(0, "the shared (tied) covariance is not positive definite") from error
     return np.broadcast_to(U, (n_components, d, d)), np.repeat(log_det, n_components)
 
 
-def _cholesky_diag(variances: np.ndarray, floor, n_components: int, d: int):
+def _cholesky_diag(variances: np.ndarray, floor, n_components: int, d: int, rel_pivot: float):
     """variances : (K, d) -> U : (K, d, d), log|U| : (K,)"""
-    _check_pivots(variances, variances, floor)
+    _check_pivots(variances, variances, floor, rel_pivot)
     inv_sd = 1.0 / np.sqrt(variances)
     U = np.zeros((n_components, d, d))
     U[:, np.arange(d), np.arange(d)] = inv_sd
     return U, np.log(inv_sd).sum(axis=1)
 
 
-def _cholesky_spherical(variances: np.ndarray, floor, n_components: int, d: int):
+def _cholesky_spherical(variances: np.ndarray, floor, n_components: int, d: int, rel_pivot: float):
     """variances : (K,) -> U : (K, d, d), log|U| : (K,)"""
     # One variance serves every column, so it must clear the floor of each.
-    _check_pivots(variances[:, np.newaxis], variances[:, np.newaxis], np.max(floor))
+    _check_pivots(variances[:, np.newaxis], variances[:, np.newaxis], np.max(floor), rel_pivot)
     inv_sd = 1.0 / np.sqrt(variances)
     U = inv_sd[:, np.newaxis, np.newaxis] * np.eye(d)
     return U, d * np.log(inv_sd)
 
 
 def precision_cholesky(covariances: np.ndarray, covariance_type: str, n_components: int,
-                       n_features: int, floor) -> tuple[np.ndarray, np.ndarray]:
+                       n_features: int, floor, rel_pivot: float = REL_PIVOT) -> tuple[np.ndarray, np.ndarray]:
     """Precision Cholesky factors of covariances of any type.
 
     Parameters
@@ -173,6 +179,10 @@ def precision_cholesky(covariances: np.ndarray, covariance_type: str, n_componen
     floor : float or ndarray of shape (n_features,)
         Pivot j (a variance of column j) at or below ``floor[j]`` counts as
         singular: each column has its own scale (see ``estep.Prepared``).
+    rel_pivot : float
+        A pivot at or below this fraction of its column's variance counts as
+        singular: :data:`REL_PIVOT` (a collapse, decided with a margin) for
+        what EM computes, :data:`REL_PIVOT_USABLE` for parameters handed in.
 
     Returns
     -------
@@ -185,7 +195,7 @@ def precision_cholesky(covariances: np.ndarray, covariance_type: str, n_componen
     Singular
         If a covariance is not numerically positive definite.
     """
-    return PRECISION_CHOLESKY[covariance_type](covariances, floor, n_components, n_features)
+    return PRECISION_CHOLESKY[covariance_type](covariances, floor, n_components, n_features, rel_pivot)
 
 
 PRECISION_CHOLESKY = {

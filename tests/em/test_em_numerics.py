@@ -198,6 +198,21 @@ def test_singular_decision_ignores_the_sign_of_a_pivot_at_rounding_level():
     precision_cholesky(thin[None], "full", 1, 2, floor)
 
 
+def test_parameters_handed_in_need_only_be_usable_not_clear_of_the_collapse_margin():
+    """A snapshot scored (or a recorded history checked) may be thinner than EM would keep."""
+    from animate_em.em.gaussian import REL_PIVOT, Singular, precision_cholesky
+
+    direction = np.array([0.6, 0.8])
+    thin = 4.0 * np.outer(direction, direction) + 1e-2 * REL_PIVOT * np.diag([0.0, 2.56])
+    with pytest.raises(Singular):
+        precision_cholesky(thin[None], "full", 1, 2, 0.0)
+    snap = Snapshot(0, [0.5, 0.5], [[0.0, 0.0], [3.0, 0.0]], [np.eye(2), thin], 0.0)
+    X = np.array([[0.0, 0.0], [3.0, 0.0], [3.6, 0.8]])
+    resp = responsibilities(X, snap)
+    assert np.isfinite(resp).all()
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0)
+
+
 def test_a_nearly_flat_component_far_from_the_centre_keeps_its_pivot_accurate():
     """Its uncentred scatter would lose ~log10(distance^2 / variance * condition) digits;
     the M-step recomputes it centred, so the thin direction matches a direct computation."""
