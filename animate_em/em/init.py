@@ -64,6 +64,12 @@ def squared_distances(columns: np.ndarray, centers: np.ndarray) -> np.ndarray:
     return out.T
 
 
+def label_type(k: int) -> np.dtype:
+    """The smallest unsigned integer type for labels 0..k-1 (uint8 up to 256 components):
+    the label updates of a pass over the data run several times faster on it."""
+    return np.min_scalar_type(max(k - 1, 0))
+
+
 def _take_if_closer(dist: np.ndarray, c: int, labels: np.ndarray, closest: np.ndarray,
                     closer: np.ndarray, scratch: np.ndarray) -> None:
     """Points strictly closer to center ``c`` than to the earlier ones take label ``c``.
@@ -72,7 +78,7 @@ def _take_if_closer(dist: np.ndarray, c: int, labels: np.ndarray, closest: np.nd
     that improved: ``max(labels, c * closer)`` (a masked copy is 3x slower).
     """
     np.less(dist, closest, out=closer)
-    np.multiply(closer, c, out=scratch)
+    np.multiply(closer, labels.dtype.type(c), out=scratch)
     np.maximum(labels, scratch, out=labels)
     np.minimum(closest, dist, out=closest)
 
@@ -82,15 +88,15 @@ def assign(columns: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.nda
 
     Returns
     -------
-    labels : ndarray of shape (n_samples,) of intp
+    labels : ndarray of shape (n_samples,), unsigned integers
     closest : ndarray of shape (n_samples,)
     """
     n = columns.shape[1]
-    labels = np.zeros(n, dtype=np.intp)
+    labels = np.zeros(n, dtype=label_type(len(centers)))
     closest = np.empty(n)
     width = min(n, _BLOCK)
     block, scratch = np.empty((len(centers), width)), np.empty((len(centers), width))
-    closer, label_scratch = np.empty(width, dtype=bool), np.empty(width, dtype=np.intp)
+    closer, label_scratch = np.empty(width, dtype=bool), np.empty(width, dtype=labels.dtype)
     for rows in _blocks(n):
         m = rows.stop - rows.start
         dist = _squared_distances_into(columns[:, rows], centers, block[:, :m], scratch[:, :m])
@@ -136,14 +142,17 @@ def kmeans_plusplus(columns: np.ndarray, k: int, rng: np.random.Generator) -> tu
     n_trials = 2 + int(np.log(k))
     centers = np.empty((k, d))
     centers[0] = columns[:, rng.integers(n)]
-    labels = np.zeros(n, dtype=np.intp)
+    labels = np.zeros(n, dtype=label_type(k))
     width = min(n, _BLOCK)
-    block, scratch = np.empty((n_trials, width)), np.empty((n_trials, width))
-    closer, label_scratch = np.empty(width, dtype=bool), np.empty(width, dtype=np.intp)
+    scratch = np.empty((n_trials, width))
+    closer, label_scratch = np.empty(width, dtype=bool), np.empty(width, dtype=labels.dtype)
     closest = np.empty(n)
     for rows in _blocks(n):
         m = rows.stop - rows.start
         _squared_distances_into(columns[:, rows], centers[:1], closest[np.newaxis, rows], scratch[:1, :m])
+    # Each trial's distances to the nearest center once it is added, kept
+    # for the whole pass so that the chosen one is not computed twice.
+    trial = np.empty((n_trials, n))
     cumulative = np.empty(n)
     for c in range(1, k):
         np.cumsum(closest, out=cumulative)
@@ -152,22 +161,21 @@ def kmeans_plusplus(columns: np.ndarray, k: int, rng: np.random.Generator) -> tu
         picks = np.searchsorted(cumulative, rng.random(n_trials) * cumulative[-1], side="right")
         picks = np.minimum(picks, _last_positive(closest))
         candidates = columns[:, picks].T
-        # Each candidate's potential: the sum over points of the distance to
-        # the nearest center once it is added, summed block by block. Only
-        # candidates whose potentials agree to the last bits (where rounding
-        # decides either way) could be ranked otherwise than by one running sum.
+        # Each candidate's potential: the sum of those distances, summed
+        # block by block. Only candidates whose potentials agree to the last
+        # bits (where rounding decides either way) could be ranked otherwise
+        # than by one running sum.
         potential = np.zeros(n_trials)
         for rows in _blocks(n):
             m = rows.stop - rows.start
-            dist = _squared_distances_into(columns[:, rows], candidates, block[:, :m], scratch[:, :m])
+            dist = _squared_distances_into(columns[:, rows], candidates, trial[:, rows], scratch[:, :m])
             np.minimum(dist, closest[rows], out=dist)
             potential += dist.sum(axis=1)
         best = int(np.argmin(potential))
         centers[c] = candidates[best]
         for rows in _blocks(n):
             m = rows.stop - rows.start
-            dist = _squared_distances_into(columns[:, rows], centers[c : c + 1], block[:1, :m], scratch[:1, :m])[0]
-            _take_if_closer(dist, c, labels[rows], closest[rows], closer[:m], label_scratch[:m])
+            _take_if_closer(trial[best, rows], c, labels[rows], closest[rows], closer[:m], label_scratch[:m])
     return centers, labels
 
 
@@ -231,7 +239,7 @@ def scatter_from_labels(columns: np.ndarray, labels: np.ndarray, means: np.ndarr
     counts = np.bincount(labels, minlength=k)
     # One stable sort by label lists every cluster's points in order, for
     # less than a pass per cluster.
-    order = np.argsort(labels.astype(np.min_scalar_type(k)), kind="stable")
+    order = np.argsort(labels.astype(label_type(k), copy=False), kind="stable")
     ends = np.cumsum(counts)
     scatter = np.zeros((k, d, d))
     for c in range(k):
