@@ -40,7 +40,10 @@ def test_the_wheel_carries_the_package_its_scenes_data_and_licence(built):
     out, _ = built
     names = zipfile.ZipFile(next(out.glob("*.whl"))).namelist()
     scenes = {Path(n).name for n in names if n.startswith("animate_em/scenes/")}
-    assert scenes == {p.name for p in (ROOT / "animate_em" / "scenes").glob("*.toml")}
+    # The scene files and the data files they read (the collapse scene's CSV).
+    shipped = {p.name for p in (ROOT / "animate_em" / "scenes").iterdir() if p.suffix in (".toml", ".csv")}
+    assert "blobs-with-repeats.csv" in shipped
+    assert scenes == shipped
     assert "animate_em/datasets/faithful.csv" in names
     assert "animate_em/cli/app.py" in names and "animate_em/untrusted.py" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -53,6 +56,7 @@ def test_the_sdist_carries_licence_readme_tests_and_scenes(built):
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     for needed in ("LICENSE", "README.md", "setup.cfg", "pyproject.toml", "constraints.txt", "Makefile",
                    "tests/test_layers.py", "tests/hostile/test_hostile_signals.py", "tests/baseline/VERSION",
-                   "animate_em/scenes/em-basics.toml", "animate_em/datasets/faithful.csv"):
+                   "animate_em/scenes/em-basics.toml", "animate_em/scenes/blobs-with-repeats.csv",
+                   "animate_em/datasets/faithful.csv"):
         assert needed in names, needed
     assert not [n for n in names if "__pycache__" in n or n.startswith((".venv", "output/"))]

@@ -26,7 +26,7 @@ def _log_prob(X, snapshot) -> np.ndarray:
     k = snapshot.n_components
     try:
         U, log_det = gaussian.precision_cholesky(
-            np.asarray(snapshot.covariances), "full", k, snapshot.n_features, 0.0)
+            np.asarray(snapshot.covariances), "full", k, snapshot.n_features, 0.0, gaussian.REL_PIVOT_USABLE)
     except gaussian.Singular as error:
         raise UserError(f"snapshot component {error.component}: {error.reason}") from None
     ops = estep.operands(prepared, snapshot.weights, snapshot.means - prepared.center, U, log_det)
