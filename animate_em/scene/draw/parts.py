@@ -159,8 +159,9 @@ def title_row(fig, prepared, x0: float, x1: float, top: float, sizing: Sizing, r
     """The title (bold, left) and the data tag (:func:`data_tag`, muted, right) between ``x0`` and ``x1`` px.
 
     The tag names the data on every frame and poster, so a frame cut out of
-    a lecture still says what it shows. The title shrinks first; when both
-    cannot fit at 60 % of their size, the tag shrinks too.
+    a lecture still says what it shows. The tag gives way first (down to 70 %
+    of its size): a title keeps 4 % of the frame height while it can; then the
+    title shrinks.
     """
     W, H = sizing.width, sizing.height
     title = getattr(prepared.scene, "title", "") or ""
@@ -171,9 +172,9 @@ def title_row(fig, prepared, x0: float, x1: float, top: float, sizing: Sizing, r
                    va="top", fontsize=sizing.pt(SMALL * 1.15), color=prepared.theme.muted)
     gap = sizing.px(0.03)
     width = x1 - x0
-    shrink_to_width(text, renderer, width - text_extent(tag, renderer).width - gap)
-    if title and text_extent(text, renderer).width + text_extent(tag, renderer).width + gap > width:
+    if title:
         shrink_to_width(tag, renderer, width - text_extent(text, renderer).width - gap, minimum=0.7)
+    shrink_to_width(text, renderer, width - text_extent(tag, renderer).width - gap)
     return text, tag
 
 
