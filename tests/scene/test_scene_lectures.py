@@ -190,6 +190,33 @@ def test_collapse_scene_stops_at_the_same_iteration_whatever_the_row_order(tiny)
         assert (run.n_iter, run.collapse.iteration) == (7, 8)
 
 
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
+def test_the_collapse_notice_box_holds_its_text(size):
+    # At 480p the box seemed to cut the notice's last glyph: its trailing colon drew as one stroke.
+    width, height = size
+    prepared = prepare(load_scene("collapse").with_overrides({"width": width, "height": height, "fps": 4,
+                                                               "frames_per_iteration": 1}))
+    source = frame_source(prepared)
+    image = source.frame(len(source) - 1)[..., :3].astype(int)
+    (notice,) = [o for _, o in source.overlays_run]
+    renderer = source.canvas.get_renderer()
+    text = notice.text.get_window_extent(renderer)
+    box = notice.text.get_bbox_patch().get_window_extent(renderer)
+    line = notice.text.get_bbox_patch().get_linewidth() * source.sizing.dpi / 72.0
+    margin = line / 2 + 1.0                        # the outline's inner half and a pixel of air
+    assert box.x0 + margin <= text.x0 and text.x1 <= box.x1 - margin, (text, box)
+    assert box.y0 + margin <= text.y0 and text.y1 <= box.y1 - margin, (text, box)
+    assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height
+    # On the pixels: the box's outline (the component's colour) never crosses the text.
+    colour = np.round(np.asarray(notice.colour)[:3] * 255)
+    rows = slice(int(np.ceil(height - text.y1)), int(height - text.y0))
+    cols = slice(int(np.ceil(text.x0)), int(text.x1))
+    assert not (np.abs(image[rows, cols] - colour).max(axis=-1) <= 24).any()
+    # Text a projector shows: at least 8 px, and no last glyph too fine to survive it.
+    assert notice.text.get_fontsize() * source.sizing.dpi / 72.0 >= 8.0
+    assert not any(ln.rstrip().endswith((":", ";", ".")) for ln in notice.text.get_text().splitlines())
+
+
 def test_collapse_text_names_the_shape():
     first, second = collapse_text(1, "a line", 2)
     assert first.startswith("component 2 collapsed onto a line (2 points)")
