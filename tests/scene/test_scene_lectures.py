@@ -237,6 +237,36 @@ def test_init_race_runs_wait_visibly_finished_on_one_clock(tiny):
     assert "✓" in source.badges[fast].get_text()
 
 
+def test_shared_badge_level_is_the_longest_that_fits_every_badge():
+    from animate_em.scene.draw.captions import shared_badge_level
+    forms = [["converged ✓ (20 iterations)", "converged ✓ (20 it.)", "✓ 20 it.", "✓"],
+             ["stopped: collapse (7 iterations)", "collapse (7 it.)", "collapse"]]
+    assert shared_badge_level(forms, lambda i, text: True) == 0
+    assert shared_badge_level(forms, lambda i, text: len(text) <= 20) == 1
+    assert shared_badge_level(forms, lambda i, text: len(text) <= 8) == 2      # the collapse keeps its last form
+    assert shared_badge_level(forms, lambda i, text: False) == 3
+
+
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
+def test_finished_badges_share_one_wording_and_keep_clear_of_the_labels(size):
+    # "✓ 20 it." beside "converged ✓ (8 it.)" read as two kinds of outcome.
+    from animate_em.scene.draw.captions import badge_texts
+    width, height = size
+    prepared = prepare(load_scene("init-race").with_overrides({"width": width, "height": height, "fps": 4,
+                                                                "frames_per_iteration": 1}))
+    source = frame_source(prepared)
+    source.frame(len(source) - 1)
+    renderer = source.canvas.get_renderer()
+    levels = set()
+    for badge, run in zip(source.badges, prepared.runs):
+        assert badge.get_visible()
+        forms = badge_texts(run)
+        levels.add(min(forms.index(badge.get_text()), len(forms) - 1))
+        label = next(t for t in source.fig.texts if t.get_text() == prepared.labels[prepared.runs.index(run)])
+        assert badge.get_bbox_patch().get_window_extent(renderer).x0 > label.get_window_extent(renderer).x1
+    assert len(levels) == 1
+
+
 def test_faithful_is_in_minutes_with_the_model_bic_prefers():
     from animate_em.em import select_k
     prepared = prepare(load_scene("faithful").with_overrides({"width": 320, "height": 180, "fps": 4}))

@@ -175,6 +175,23 @@ def badge_texts(run) -> list[str]:
     return [f"stopped at the limit ({n} iterations)", f"limit ({n} it.)", f"{n} it."]
 
 
+def shared_badge_level(forms: list[list[str]], fits) -> int:
+    """The longest level of :func:`badge_texts` at which every badge fits: one form for all in a frame.
+
+    Parameters
+    ----------
+    forms : list of list of str
+        Each badge's forms, longest first (a badge with fewer forms uses its last beyond them).
+    fits : callable(int, str) -> bool
+        Whether badge ``i`` fits when it reads the given text.
+    """
+    depth = max((len(f) for f in forms), default=1)
+    for level in range(depth):
+        if all(fits(i, f[min(level, len(f) - 1)]) for i, f in enumerate(forms)):
+            return level
+    return depth - 1
+
+
 def run_outcome(run) -> str:
     """"converged after 12 iterations" (or why the run stopped)."""
     n = len(run.snapshots) - 1

@@ -29,6 +29,7 @@ from animate_em.scene.draw.captions import (
     end_text,
     ghost_note,
     same_optimum_tolerance,
+    shared_badge_level,
     shown_decimals,
     start_text,
 )
@@ -199,7 +200,7 @@ class EmFrameSource(BlittedFigure):
         # Points measured on a coarse grid stack up: they are drawn jittered within their cell.
         stacked = self.stacked = stacked_axes(X)
         shown = self.shown = shown_positions(X, stacked)
-        panel_artists = []
+        panel_artists, badge_forms = [], []
         for r, (run, slot) in enumerate(zip(runs, layout.panels)):
             made = len(fig.texts), len(fig.artists)
             panel = add_data_panel(fig, slot, p, shown, self.k, view, sizing, theme, self.sigma)
@@ -223,14 +224,21 @@ class EmFrameSource(BlittedFigure):
                 badge = fig.text(slot.header.x1 / W, y, "", ha="right", va="baseline",
                                  fontsize=sizing.pt(SMALL), color=fg,
                                  bbox=dict(boxstyle="round,pad=0.25", facecolor=theme.grid, edgecolor="none"))
-                for text in badge_texts(run):
-                    badge.set_text(text)
-                    if text_extent(badge, renderer).width <= room:
-                        break
-                badge.set_visible(False)
                 self.badges.append(badge)
+                badge_forms.append((badge, badge_texts(run), room))
             self.footers.append((footer, ll_line))
             panel_artists.append(fig.texts[made[0]:] + fig.artists[made[1]:])
+        if badge_forms:
+            # One wording for every badge ("converged ✓ (8 it.)" beside "✓ 20 it." reads as two outcomes).
+            def fits(i, text):
+                badge, _, room = badge_forms[i]
+                badge.set_text(text)
+                return text_extent(badge, renderer).width <= room
+
+            level = shared_badge_level([forms for _, forms, _ in badge_forms], fits)
+            for badge, forms, _ in badge_forms:
+                badge.set_text(forms[min(level, len(forms) - 1)])
+                badge.set_visible(False)           # (measured while visible: a hidden text has no extent)
 
         # -- log-likelihood panel ------------------------------------------------
         self.trace = None
