@@ -49,7 +49,6 @@ from animate_em.scene.draw.overlays import (
 from animate_em.scene.draw.palette import mix_colours
 from animate_em.scene.draw.panels import (
     FALL_MARK,
-    GHOST_LIMIT,
     SHAPES_FROM,
     TracePanel,
     ghost_iterations,
@@ -258,18 +257,22 @@ class EmFrameSource(BlittedFigure):
             self.mover = mover if mover.moves else None
 
         # -- notes ---------------------------------------------------------------
-        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
-                + ("✕ means" if self.k < SHAPES_FROM else "marks: means"))
-        ghosts = ghost_note(self.ghost_every, max(len(t) - 1 for t in traces), GHOST_LIMIT)
-        if ghosts:
-            note += f"   {ghosts}"
+        before = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                  + ("✕ means" if self.k < SHAPES_FROM else "marks: means"))
+        after = ""
         if true is not None:
-            note += "   dashed: true mixture"
+            after += "   dashed: true mixture"
         if stacked:
-            note += f"   {stacking_note(stacked, p.columns, p.units)}"
+            after += f"   {stacking_note(stacked, p.columns, p.units)}"
         if self.trace is not None and self.trace.any_falls:
-            note += f"   {FALL_MARK} log-likelihood fell"
-        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
+            after += f"   {FALL_MARK} log-likelihood fell"
+        self.note_parts = (before, after)
+        # The ghost words name the ghosts of each frame (set with the static key); the font is fixed
+        # by the widest of them, so the footer never changes size as ghosts come and go.
+        notes = {self._note_text(self._ghosts_at(i)) for i in range(len(self.timeline))}
+        widest = max(notes, key=lambda text: (text_width(renderer, text, FontProperties(
+            family="DejaVu Sans", size=sizing.pt(SMALL))), text))
+        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, widest,
                                                # N and K are in the title row (data_tag).
                                                "")
 
@@ -386,6 +389,17 @@ class EmFrameSource(BlittedFigure):
             move = move_fraction(index, t.end_start_frame, t.hold_end_frames, t.fps)
         return Shown(moments, move)
 
+    def _ghosts_at(self, index: int) -> list:
+        """The ghosts of every panel in frame ``index`` (as :meth:`_static_key` lists them)."""
+        return [ghost_iterations(len(run.snapshots) - 1, self.ghost_every, self.timeline.moment(index, r).position)
+                for r, run in enumerate(self.prepared.runs)]
+
+    def _note_text(self, ghosts) -> str:
+        """The footer with the words for ``ghosts`` (one tuple of (iteration, age) per panel)."""
+        before, after = self.note_parts
+        words = ghost_note([[t for t, _ in g] for g in ghosts], self.ghost_every)
+        return before + (f"   {words}" if words else "") + after
+
     def _static_key(self, shown) -> tuple:
         moments = shown.runs
         ghosts = [ghost_iterations(len(run.snapshots) - 1, self.ghost_every, m.position)
@@ -403,6 +417,7 @@ class EmFrameSource(BlittedFigure):
             self.mover.apply(move)
         for panel, run, visible in zip(self.panels, self.prepared.runs, ghosts):
             panel.set_ghosts(run.snapshots, visible)
+        self.note.set_text(self._note_text(ghosts))
         for badge, done in zip(self.badges, ended):
             badge.set_visible(done)
         for overlay in self.overlays_all:
@@ -495,8 +510,8 @@ class EmFrameSource(BlittedFigure):
         A ghost painted last gives the pixels of a full draw when it is the newest
         visible ghost of its panel and keeps clear of the spines (see :func:`.painted_last`).
         """
-        if old[1:] != new[1:]:
-            return None
+        if old[1:] != new[1:] or self._note_text(old[0]) != self._note_text(new[0]):
+            return None          # (a footer whose words change is repainted whole)
         renderer = self.canvas.get_renderer()
         px = self.sizing.dpi / 72.0
         to_draw = []
