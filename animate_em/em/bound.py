@@ -124,7 +124,7 @@ def parameter_path(start, end, s: float) -> tuple[np.ndarray, np.ndarray, np.nda
     return weights, means, covariance_geodesic(start.covariances, end.covariances, s)
 
 
-def bound_slice(X, start, end, q, grid) -> tuple[np.ndarray, np.ndarray]:
+def bound_slice(X, start, end, q, grid, *others) -> tuple[np.ndarray, ...]:
     """The log-likelihood and the bound L(q, theta(s)) at every s of ``grid``.
 
     Parameters
@@ -135,20 +135,29 @@ def bound_slice(X, start, end, q, grid) -> tuple[np.ndarray, np.ndarray]:
     q : ndarray of shape (n_samples, n_components)
         The responsibilities the bound is taken with (the E-step's, at theta_t).
     grid : sequence of float
+    *others : ndarray of shape (n_samples, n_components)
+        More responsibilities to take the bound with on the same slice.
 
     Returns
     -------
     log_likelihood : ndarray of shape (len(grid),)
     bound : ndarray of shape (len(grid),)
-        ``bound <= log_likelihood`` everywhere (up to rounding).
+        ``bound <= log_likelihood`` everywhere (up to rounding); one more such
+        array per entry of ``others``.
     """
     X = np.asarray(X, dtype=float)
-    ll, bound = np.empty(len(grid)), np.empty(len(grid))
+    qs = [np.asarray(r, dtype=float) for r in (q, *others)]
+    entropies = [float(_entropy_terms(r).sum()) for r in qs]
+    ll = np.empty(len(grid))
+    bounds = [np.empty(len(grid)) for _ in qs]
     for i, s in enumerate(grid):
-        theta = parameter_path(start, end, float(s))
-        bound[i] = lower_bound(X, q, *theta)
-        ll[i] = bound[i] + gap(X, q, *theta)
-    return ll, bound
+        joint = _log_joint(X, *parameter_path(start, end, float(s)))
+        top = joint.max(axis=1, keepdims=True)
+        ll[i] = float((np.log(np.exp(joint - top).sum(axis=1)) + top[:, 0]).sum())
+        with np.errstate(invalid="ignore"):
+            for r, entropy, out in zip(qs, entropies, bounds):
+                out[i] = float(np.where(r > 0, r * joint, 0.0).sum()) - entropy
+    return (ll, *bounds)
 
 
 def m_step_bound(X, q, reg_covar: float = 0.0) -> float:
