@@ -7,6 +7,8 @@ The public surface is small:
 >>> run.snapshots[0], run.final, run.log_likelihoods     # doctest: +SKIP
 >>> animate_em.render("em-basics", formats="all")        # doctest: +SKIP
 >>> animate_em.animate(run, X)        # inline in Jupyter   # doctest: +SKIP
+>>> animate_em.check(X, "alice.npz")  # is a recorded EM right, step by step?   # doctest: +SKIP
+>>> animate_em.from_history(X, "alice.npz")   # ... as a Run, to animate   # doctest: +SKIP
 
 :func:`fit` returns a :class:`Run` of :class:`Snapshot` objects; a
 :class:`Scene` (or a run and its data) plus :func:`render` turns them into
@@ -14,6 +16,7 @@ files. The EM core (``animate_em.em``) imports NumPy only; the drawing and
 encoding layers (``animate_em.scene``, ``animate_em.encode``) are imported on
 first use, so ``fit`` stays quick to load.
 """
+from animate_em.course import check, from_history
 from animate_em.datasets import load_data
 from animate_em.em import Collapse, Run, Selection, Snapshot, fit, restarts, select_k
 from animate_em.errors import UserError
@@ -57,4 +60,5 @@ def __getattr__(name):
 
 
 __all__ = ["Animation", "Collapse", "RenderResult", "Run", "Scene", "Selection", "Snapshot", "UserError",
-           "animate", "fit", "load_data", "render", "restarts", "select_k", "__version__"]
+           "animate", "check", "fit", "from_history", "load_data", "render", "restarts", "select_k",
+           "__version__"]

@@ -88,6 +88,8 @@ ALLOWED = {
     # The EM core is a NumPy library a statistician could use without ever drawing.
     "animate_em.em": {"numpy", "animate_em.em", "animate_em.errors"},
     "animate_em.datasets": {"numpy", "animate_em.datasets", "animate_em.errors"},
+    # The course kit checks a student's EM against the core: NumPy and the core only, no drawing.
+    "animate_em.course": {"numpy", "animate_em.course", "animate_em.em", "animate_em.errors"},
     # The encoders take frames and targets; they know nothing of EM or matplotlib.
     "animate_em.encode": {"numpy", "imageio", "imageio_ffmpeg", "animate_em.encode", "animate_em.errors"},
     # The scene file is read without drawing anything.
@@ -146,6 +148,15 @@ def test_a_kind_never_imports_another_kind():
         for module in _modules_under(f"animate_em.scene.kinds.{kind}"):
             wrong = {n for n in IMPORTS[module] if _in(n, others)}
             assert not wrong, f"{module} imports {sorted(wrong)}"
+
+
+def test_the_presenter_knows_no_deck_and_no_command_line():
+    # The step deck (slides/) builds on the presenter's steps and media, never the other way round.
+    modules = _modules_under("animate_em.present")
+    assert modules
+    for module in modules:
+        wrong = {n for n in IMPORTS[module] if _in(n, ["animate_em.slides", "animate_em.cli", "animate_em.report"])}
+        assert not wrong, f"{module} imports {sorted(wrong)}"
 
 
 def test_nothing_below_the_command_line_imports_click():

@@ -5,6 +5,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 
 import numpy as np
 import pytest
@@ -57,6 +58,8 @@ def test_one_slide_per_scene_with_title_on_a_16_9_deck(deck):
     prs = Presentation(str(result.pptx))
     assert len(prs.slides) == 2
     assert prs.slide_width * 9 == prs.slide_height * 16
+    # Declared as 16:9 too (python-pptx's template says screen4x3).
+    assert prs.part._element.sldSz.get("type") == "screen16x9"
     titles = [slide.shapes.title.text for slide in prs.slides]
     assert titles == [load_scene(s).title for s in scenes]
 
@@ -88,16 +91,31 @@ def test_each_slide_embeds_its_mp4_and_cover(deck):
         assert shape.width / shape.height == pytest.approx(320 / 180, rel=1e-3)
 
 
-def test_video_plays_on_click(deck):
+def _play_entry(slide):
+    """The video's entry in the slide's click sequence: (its start conditions, node type, target, duration)."""
+    pic_id = _movie_pics(slide)[0].find(".//p:cNvPr", NS).get("id")
+    media = slide._element.findall(".//p:timing//p:video/p:cMediaNode", NS)
+    assert len(media) == 1 and media[0].find(".//p:spTgt", NS).get("spid") == pic_id
+    sequence = slide._element.find(".//p:timing//p:seq/p:cTn[@nodeType='mainSeq']", NS)
+    assert sequence is not None, "the video has no entry in the slide's click sequence"
+    entries = sequence.findall("p:childTnLst/p:par", NS)
+    assert len(entries) == 1
+    conditions = [(c.get("evt"), c.get("delay")) for c in entries[0].findall("p:cTn/p:stCondLst/p:cond", NS)]
+    effect = entries[0].find(".//p:cTn[@presetClass='mediacall']", NS)
+    command = effect.find(".//p:cmd", NS)
+    assert command.get("cmd") == "playFrom(0.0)"
+    assert command.find(".//p:spTgt", NS).get("spid") == pic_id
+    return conditions, effect.get("nodeType"), int(command.find("p:cBhvr/p:cTn", NS).get("dur"))
+
+
+def test_the_first_click_starts_the_video(deck):
     _, result, _ = deck
     prs = Presentation(str(result.pptx))
-    for slide in prs.slides:
-        pic_id = _movie_pics(slide)[0].find(".//p:cNvPr", NS).get("id")
-        media = slide._element.findall(".//p:timing//p:video/p:cMediaNode", NS)
-        assert len(media) == 1
-        assert media[0].find(".//p:spTgt", NS).get("spid") == pic_id
-        # An indefinite start condition is PowerPoint's "on click" trigger (no autoplay).
-        assert media[0].find("p:cTn/p:stCondLst/p:cond", NS).get("delay") == "indefinite"
+    for slide, item in zip(prs.slides, result.slides):
+        conditions, node_type, duration = _play_entry(slide)
+        # An indefinite start in the main sequence is PowerPoint's "On Click": the remote's next button.
+        assert conditions == [(None, "indefinite")] and node_type == "clickEffect"
+        assert duration == round(1000 * item.seconds)
 
 
 def _numbers(line):
@@ -192,6 +210,35 @@ def test_libreoffice_opens_the_deck(deck, tmp_path):
     reader = PdfReader(str(tmp_path / "talk.pdf"))
     assert len(reader.pages) == 2
     assert "Two seeds, two answers" in reader.pages[1].extract_text()
+    # Impress reads the click-sequence entry: the first click plays the video.
+    subprocess.run(["soffice", "--headless", "--convert-to", "odp", "--outdir", str(tmp_path), str(result.pptx)],
+                   check=True, capture_output=True, timeout=180)
+    content = zipfile.ZipFile(tmp_path / "talk.odp").read("content.xml").decode()
+    pages = re.findall(r"<draw:page .*?</draw:page>", content, re.S)
+    assert len(pages) == 2
+    for page in pages:
+        assert re.search(r'presentation:node-type="on-click" presentation:preset-class="media-call"', page), page
+        assert 'anim:command="play"' in page
+
+
+@pytest.mark.skipif(not shutil.which("pdflatex"), reason="pdflatex is not installed")
+def test_beamer_compiles_to_vector_fonts_and_every_frame_fits(deck):
+    folder, result, _ = deck
+    for _ in range(2):      # the animate package needs two passes, as the file says
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", result.tex.name], cwd=folder,
+                       check=True, capture_output=True, timeout=180)
+    assert "TWICE" in result.tex.read_text().splitlines()[0]
+    log = result.tex.with_suffix(".log").read_text(errors="replace")
+    # Beamer reports a frame whose content is taller than the frame as an overfull vbox.
+    assert "Overfull" not in log
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(result.tex.with_suffix(".pdf")))
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        # T1 without lmodern falls back to bitmap (Type 3) fonts.
+        assert fonts and all(fonts[name].get_object()["/Subtype"] == "/Type1" for name in fonts)
 
 
 # --- errors -----------------------------------------------------------------

@@ -8,5 +8,7 @@ from animate_em.cli.app import main
 from animate_em.cli import analysis, rendering  # noqa: F401,E402  (register commands)
 from animate_em.cli import report  # noqa: F401,E402  (register commands)
 from animate_em.cli import slides  # noqa: F401,E402  (animate-em slides)
+from animate_em.cli import course  # noqa: F401,E402  (animate-em check)
+from animate_em.cli import present  # noqa: F401,E402  (animate-em present)
 
 __all__ = ["main"]

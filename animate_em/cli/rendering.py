@@ -8,8 +8,12 @@ from pathlib import Path
 import click
 
 from animate_em.cli.app import INITS, main
+from animate_em.cli.course import history_prepared
 
-QUALITY_HELP = "l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@60"
+QUALITY_HELP = "l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@30"
+#: Why no preset goes beyond H.264 level 5.1 (said wherever a preset or frame rate is chosen).
+LEVEL_HELP = ("every preset's MP4 is H.264 level 5.1 or lower, which PowerPoint and Windows play "
+              "(4K above 30 fps would not be, and is refused)")
 
 
 def _scene_overrides(**options) -> dict:
@@ -48,7 +52,7 @@ class _Progress:
               "shared folder and name); a path without an extension is a folder "
               "[default: output/<scene>.<ext>].", show_default=False)
 @click.option("-q", "--quality", type=click.Choice(("l", "m", "h", "k")), default=None,
-              help=f"Size and frame-rate preset: {QUALITY_HELP} [default: the scene's, m].",
+              help=f"Size and frame-rate preset: {QUALITY_HELP}; {LEVEL_HELP} [default: the scene's, m].",
               show_default=False)
 @click.option("--format", "formats", type=click.Choice(("mp4", "gif", "webm", "png", "all")),
               multiple=True, help="Output format; repeat for several, 'all' for every one; png is a "
@@ -59,7 +63,11 @@ class _Progress:
               help="Fixed frames per EM iteration (1 = one plain frame per iteration, no "
               "E/M beats) [default: paced to the scene's duration].", show_default=False)
 @click.option("--data", default=None, metavar="DATA",
-              help="Dataset name or CSV/TSV/.npy file to fit instead of the scene's.")
+              help="Dataset name or CSV/TSV/.npy file to fit instead of the scene's (with --history: the "
+              "points the recorded run was fitted to).")
+@click.option("--columns", default=None, metavar="A,B",
+              help="Two columns of --data, by header name or 0-based index [default: the first two].",
+              show_default=False)
 @click.option("-k", "k", type=click.IntRange(min=1), default=None,
               help="Number of mixture components [default: the scene's].", show_default=False)
 @click.option("--init", type=click.Choice(INITS), default=None,
@@ -81,24 +89,37 @@ class _Progress:
 @click.option("--from-manifest", "from_manifest", type=click.Path(dir_okay=False), default=None,
               metavar="FILE", help="Re-render exactly what a <name>.manifest.json records (same scene, "
               "data and frames); only -o, --format, --still, --poster and --quiet combine with it.")
+@click.option("--history", "history", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Animate the EM run recorded in FILE (a .npz of weights, means and covariances per "
+              "iteration; see README 'For students') on the points of --data, instead of fitting.")
 @click.option("--quiet", is_flag=True, help="Print only the paths written (stdout) and errors.")
-def render(scene, output, quality, formats, fps, frames_per_iteration, data, k, init, seed, max_iter,
-           tol, theme, still, poster, from_manifest, quiet):
+def render(scene, output, quality, formats, fps, frames_per_iteration, data, columns, k, init, seed, max_iter,
+           tol, theme, still, poster, from_manifest, history, quiet):
     """Render SCENE (a built-in scene name or a TOML file) as an animation.
 
     Without SCENE the default scene, em-basics, is rendered. Options override
     the scene's settings. Prints the frame count before drawing and every
     path written at the end. Beside the media goes <name>.manifest.json
     (scene, versions, data hash, the time each iteration starts), which
-    --from-manifest renders again.
+    --from-manifest renders again. With --history FILE --data DATA, the EM
+    run recorded in FILE by any implementation is animated instead.
     """
     from animate_em.animation import as_prepared, render as render_animation, write_stills
+    from animate_em.errors import UserError
 
     overrides = _scene_overrides(quality=quality, fps=fps, frames_per_iteration=frames_per_iteration,
                                  data=data, k=k, init=init, seed=seed, max_iter=max_iter, tol=tol,
                                  theme=theme)
+    if columns is not None:
+        if data is None:
+            raise UserError("--columns picks columns of --data DATA; give --data too")
+        overrides["columns"] = [name.strip() for name in columns.split(",")]
     if from_manifest is not None:
+        if history is not None:
+            raise UserError("give either --from-manifest or --history, not both")
         prepared, formats = _from_manifest(from_manifest, scene, overrides, formats, output, quiet)
+    elif history is not None:
+        prepared = history_prepared(history, scene, data, overrides)
     else:
         prepared = as_prepared(scene, overrides=overrides)
     # -o with an extension names the file; without one (or with a trailing slash) a folder.

@@ -2,9 +2,15 @@
 
 MP4 is made to play in PowerPoint, Keynote, Google Slides and browsers:
 libx264, yuv420p, profile High (or lower), even width and height, constant
-frame rate, ``-movflags +faststart`` (index before data), no audio. CRF 0 is
-refused: lossless H.264 is "High 4:4:4 Predictive", which Windows' decoder
-(PowerPoint) cannot play.
+frame rate, ``-movflags +faststart`` (index before data), no audio, H.264
+level at most 5.1. CRF 0 is refused: lossless H.264 is "High 4:4:4
+Predictive", which Windows' decoder (PowerPoint) cannot play.
+
+Colours: RGB frames are converted to YUV with the BT.709 matrix into the
+limited ("tv") range, and both MP4 and WebM say so (BT.709 primaries,
+transfer and matrix, limited range). ffmpeg would otherwise convert with
+BT.601 and leave the file untagged, and browsers decode an untagged file as
+BT.709: the palette's green (0, 158, 115) showed as (0, 140, 114) in Chromium.
 """
 
 from __future__ import annotations
@@ -21,6 +27,35 @@ __all__ = ["Mp4Writer", "WebmWriter"]
 _X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
                  "slow", "slower", "veryslow")
 _PROFILES = ("baseline", "main", "high")
+
+#: The RGB -> YUV conversion (BT.709 matrix, limited range) and the tags that describe it.
+COLOUR_FILTER = (
+    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
+    "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv")
+COLOUR_TAGS = ("-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv")
+
+#: H.264 level 5.1, the highest Windows' Media Foundation decoder (and so PowerPoint) plays:
+#: at most this many 16x16 macroblocks per frame and per second (ITU-T H.264 Table A-1).
+LEVEL_5_1_FRAME_MACROBLOCKS = 36864
+LEVEL_5_1_MACROBLOCK_RATE = 983040
+
+
+def check_h264_level(width: int, height: int, fps: Real) -> None:
+    """Refuse a size and frame rate that H.264 level 5.1 cannot hold (3840x2160 fits at 30 fps, not 60).
+
+    Raises
+    ------
+    UserError
+        Naming the largest frame rate that fits at this size.
+    """
+    macroblocks = -(-int(width) // 16) * -(-int(height) // 16)
+    if macroblocks > LEVEL_5_1_FRAME_MACROBLOCKS:
+        raise UserError(f"{width}x{height} is larger than H.264 level 5.1 allows (what PowerPoint and Windows "
+                        "play); use a smaller size")
+    if macroblocks * float(fps) > LEVEL_5_1_MACROBLOCK_RATE:
+        most = LEVEL_5_1_MACROBLOCK_RATE // macroblocks
+        raise UserError(f"{width}x{height} at {float(fps):g} fps needs an H.264 level above 5.1, which PowerPoint "
+                        f"and Windows cannot play; use at most {most} fps at this size, or a smaller size")
 
 
 def _check_int(name: str, value, lo: int, hi: int | None = None) -> int:
@@ -77,6 +112,9 @@ class _VideoWriter(FFmpegWriter):
         # of n even when the encoder's scene-cut detection adds others.
         return ["-g", str(n), "-force_key_frames", f"expr:eq(mod(n,{n}),0)"]
 
+    def _colour_args(self) -> list[str]:
+        return ["-vf", COLOUR_FILTER, *COLOUR_TAGS]
+
     def _after_encode(self) -> None:
         if self._tmp.stat().st_size == 0:
             raise RenderError(f"ffmpeg wrote an empty file for {self.path}")
@@ -95,6 +133,11 @@ class Mp4Writer(_VideoWriter):
     crf : int, default 18
         Constant rate factor, 1 (best) to 51; 18 is visually lossless for
         plots. 0 (lossless) is refused: slide software cannot play it.
+
+    Raises
+    ------
+    UserError
+        A size and frame rate beyond H.264 level 5.1 (see :func:`check_h264_level`).
     preset : str, default "medium"
         x264 speed/size trade-off, "ultrafast" ... "veryslow".
     profile : {"high", "main", "baseline"}, default "high"
@@ -113,8 +156,16 @@ class Mp4Writer(_VideoWriter):
         self.preset, self.profile = preset, profile
         super().__init__(path, fps=fps, size=size, keyframe_interval=keyframe_interval)
 
+    def _reserve(self) -> None:
+        if self.size is not None:
+            # Before the temporary file is made: a size that cannot play fails first.
+            check_h264_level(*self.size, self.fps)
+        super()._reserve()
+
     def _output_args(self, size, channels):
-        return ["-an", "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
+        check_h264_level(*size, self.fps)
+        # x264 picks the lowest level that holds the stream; the check above keeps it at 5.1 or below.
+        return ["-an", *self._colour_args(), "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
                 "-pix_fmt", "yuv420p", "-profile:v", self.profile, "-fps_mode", "cfr",
                 *self._keyframe_args(), "-movflags", "+faststart", "-f", "mp4", str(self._tmp)]
 
@@ -144,6 +195,6 @@ class WebmWriter(_VideoWriter):
 
     def _output_args(self, size, channels):
         speed = [] if self.cpu_used is None else ["-cpu-used", str(self.cpu_used)]
-        return ["-an", "-c:v", "libvpx-vp9", "-crf", str(self.crf), "-b:v", "0", "-row-mt", "1",
+        return ["-an", *self._colour_args(), "-c:v", "libvpx-vp9", "-crf", str(self.crf), "-b:v", "0", "-row-mt", "1",
                 *speed, "-pix_fmt", "yuv420p", "-fps_mode", "cfr",
                 *self._keyframe_args(), "-f", "webm", str(self._tmp)]

@@ -101,10 +101,26 @@ def _runs_record(prepared) -> list[dict[str, Any]]:
     out = []
     for label, run in zip(prepared.labels, prepared.runs):
         settings = run.settings or {}
-        out.append({"label": label, "k": int(run.final.n_components), "init": settings.get("init"),
-                    "seed": settings.get("seed"), "n_iter": run.n_iter, "converged": bool(run.converged),
-                    "final_log_likelihood": float(run.final.log_likelihood), "bic": float(run.bic)})
+        entry = {"label": label, "k": int(run.final.n_components), "init": settings.get("init"),
+                 "seed": settings.get("seed"), "n_iter": run.n_iter, "converged": bool(run.converged),
+                 "final_log_likelihood": float(run.final.log_likelihood), "bic": float(run.bic),
+                 # Every setting the run was made with (a run from code may have some a scene cannot hold).
+                 "settings": {key: _plain(value) for key, value in settings.items()}}
+        if run.extras.get("history"):
+            entry["history"] = str(run.extras["history"])
+        out.append(entry)
     return out
+
+
+def _plain(value):
+    """A setting as a JSON value (NumPy numbers as Python ones; anything else as its text)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return str(value)
 
 
 def build_manifest(result, *, folder: str | os.PathLike | None = None) -> dict[str, Any]:

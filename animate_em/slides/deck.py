@@ -1,6 +1,14 @@
-"""Building a deck: check the inputs and output, render each scene's media, write the files, move them into place."""
+"""Building a deck: check the inputs and output, render each scene's media, write the files, move them into place.
+
+A scene deck has one slide per scene, its video started by the first click. A
+step deck (``step=True``) has one slide per step of every scene (the initial
+state, each E and M beat, the final state; a sweep: each K): the slide's video
+is that step's frames and starts by itself, so each press of a remote's next
+button plays exactly one step of EM.
+"""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -9,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from animate_em.encode.video import check_h264_level
 from animate_em.errors import UserError
 
 from .beamer import write_beamer
@@ -55,7 +64,7 @@ def _check_output(path: Path) -> Path:
     return path
 
 
-def _check_targets(path: Path, media: Path, names: Sequence[str], beamer: bool) -> None:
+def _check_targets(path: Path, media: Path, names: Sequence[str], beamer: bool, step: bool = False) -> None:
     """Fail before any rendering if a file the deck replaces is a folder (or the media folder a file)."""
     for ancestor in [media, *media.parents]:
         if ancestor.exists():
@@ -64,6 +73,11 @@ def _check_targets(path: Path, media: Path, names: Sequence[str], beamer: bool) 
             break
     files = [media / f"{name}{ext}" for name in names
              for ext in (".mp4", "_cover.png", ".manifest.json", ".chapters.vtt")]
+    if step:
+        for name in names:
+            folder = media / f"{name}_steps"
+            if folder.exists() and not folder.is_dir():
+                raise UserError(f"cannot write the step videos to {folder}: it is a file, not a folder")
     if beamer:
         files.append(path.with_suffix(".tex"))
     for file in files:
@@ -80,15 +94,6 @@ def _remove_made(made: Sequence[Path]) -> None:
             break
 
 
-def _unique(name: str, taken: set) -> str:
-    base = _SAFE.sub("_", name).strip("_") or "scene"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 # ---------------------------------------------------------------------------
 # Rendering the media
 # ---------------------------------------------------------------------------
@@ -98,6 +103,22 @@ def _prepare(scene, name: str, overrides: dict):
     from animate_em.animation import as_prepared
 
     return as_prepared(scene.with_overrides({"name": name}), overrides=overrides)
+
+
+def _render_steps(scene, folder: Path) -> list[SlideItem]:
+    """A slide per step: the step's own video, starting by itself, its first frame the cover."""
+    from animate_em.present import step_segments
+
+    prepared = scene.prepared
+    caption = caption_text(prepared)
+    items = []
+    for index, segment in enumerate(step_segments(scene, folder / f"{scene.name}_steps")):
+        # Every slide of a scene has the same title and caption: only the video moves on.
+        items.append(SlideItem(name=f"{scene.name}_step_{index}", title=scene.title, caption=caption,
+                               notes=scene.notes[index], video=segment.video, cover=segment.poster, manifest=None,
+                               width=prepared.width, height=prepared.height,
+                               seconds=segment.step.n_frames / prepared.fps, autoplay=True))
+    return items
 
 
 def _render_item(prepared, beamer_prepared, name: str, folder: Path) -> SlideItem:
@@ -112,18 +133,26 @@ def _render_item(prepared, beamer_prepared, name: str, folder: Path) -> SlideIte
     record = manifests.load_manifest(result.manifest)
     item = SlideItem(name=name, title=prepared.scene.title or name, caption=caption_text(prepared),
                      notes=_notes(record), video=result.paths[0], cover=cover, manifest=result.manifest,
-                     width=result.width, height=result.height)
+                     width=result.width, height=result.height, seconds=result.duration)
     if beamer_prepared is not None:
-        frames = render(beamer_prepared, folder / f"{name}_beamer_frames", formats="png")
-        item.frames = frames.paths[0]
-        item.frame_names = sorted(p.name for p in item.frames.glob("frame_*.png"))
-        item.beamer_fps = frames.fps
+        _add_beamer_frames(item, beamer_prepared, folder)
+    return item
+
+
+def _add_beamer_frames(item: SlideItem, beamer_prepared, folder: Path) -> SlideItem:
+    """Render the PNG sequence a Beamer frame animates and note it on ``item``."""
+    from animate_em.animation import render
+
+    frames = render(beamer_prepared, folder / f"{item.name}_beamer_frames", formats="png")
+    item.frames = frames.paths[0]
+    item.frame_names = sorted(p.name for p in item.frames.glob("frame_*.png"))
+    item.beamer_fps = frames.fps
     return item
 
 
 def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | None = None, beamer: bool = False,
                beamer_fps: int = 10, beamer_quality: str = "l", media_dir: str | os.PathLike | None = None,
-               on_scene: Callable[[int, int, str], None] | None = None) -> DeckResult:
+               on_scene: Callable[[int, int, str], None] | None = None, step: bool = False) -> DeckResult:
     """Render scenes and write a 16:9 PowerPoint deck (and optionally a Beamer file).
 
     Parameters
@@ -145,6 +174,9 @@ def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | N
         ``<deck stem>_media/`` beside the deck.
     on_scene : callable(index, total, name), optional
         Called before each scene is rendered.
+    step : bool
+        One slide per step instead of per scene: each slide's video is one step
+        (``<media>/<scene>_steps/step_000.mp4`` ...) and plays as the slide opens.
 
     Returns
     -------
@@ -155,27 +187,28 @@ def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | N
     UserError
         No scenes, an unknown or invalid scene, or an output that cannot be written.
     """
-    from animate_em.scene import Scene, load_scene
+    from animate_em.present import present_scenes
 
     if not scenes:
         raise UserError("a deck needs at least one scene")
     # Every scene is read, its data loaded and fitted, and the output probed before anything is
     # drawn or announced: bad input fails first, with one message, in well under a second.
-    loaded = [s if isinstance(s, Scene) else load_scene(s) for s in scenes]
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    presented = present_scenes(scenes, overrides)
+    for scene in presented:
+        check_h264_level(scene.prepared.width, scene.prepared.height, scene.fps)
+    names = [scene.name for scene in presented]
+    prepared = [scene.prepared for scene in presented]
     beamer_overrides = {**overrides, "quality": beamer_quality, "fps": beamer_fps}
-    taken: set = set()
-    names = [_unique(scene.name, taken) for scene in loaded]
-    prepared = [_prepare(scene, name, overrides) for scene, name in zip(loaded, names)]
     # Beamer frames are the same fit at another frame rate and size; preparing them again is cheap.
-    beamer_prepared = ([_prepare(scene, name, beamer_overrides) for scene, name in zip(loaded, names)]
-                       if beamer else [None] * len(loaded))
+    beamer_prepared = ([_prepare(p.scene, name, beamer_overrides) for p, name in zip(prepared, names)]
+                       if beamer else [None] * len(prepared))
     path = Path(path)
     made = [p for p in reversed(path.parents) if not p.exists()]
     media = Path(media_dir) if media_dir is not None else path.with_name(_SAFE.sub("_", path.stem) + "_media")
     try:
         path = _check_output(path)
-        _check_targets(path, media, names, beamer)
+        _check_targets(path, media, names, beamer, step)
     except UserError:
         _remove_made(made)
         raise
@@ -183,17 +216,27 @@ def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | N
     pptx_tmp = tex_tmp = None
     done = False
     try:
-        items = []
+        items, scene_items = [], []
         for i, name in enumerate(names):
             if on_scene is not None:
-                on_scene(i, len(loaded), name)
-            items.append(_render_item(prepared[i], beamer_prepared[i], name, scratch))
+                on_scene(i, len(names), name)
+            if step:
+                steps = _render_steps(presented[i], scratch)
+                items += steps
+                # Beamer animates the whole scene, as in a scene deck.
+                item = dataclasses.replace(steps[0], name=name)
+                if beamer_prepared[i] is not None:
+                    _add_beamer_frames(item, beamer_prepared[i], scratch)
+            else:
+                item = _render_item(prepared[i], beamer_prepared[i], name, scratch)
+                items.append(item)
+            scene_items.append(item)
         pptx_tmp = scratch / "deck.pptx"
         write_pptx(items, pptx_tmp)
         tex = path.with_suffix(".tex") if beamer else None
         if beamer:
             tex_tmp = scratch / "deck.tex"
-            write_beamer(items, tex_tmp, media_prefix=_tex_path(media, tex.parent), title=path.stem)
+            write_beamer(scene_items, tex_tmp, media_prefix=_tex_path(media, tex.parent), title=path.stem)
         _move_media(scratch, media, items)
         os.replace(pptx_tmp, path)
         if tex is not None:
@@ -204,7 +247,7 @@ def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | N
         if not done:
             _remove_made(made)
     for item in items:
-        item.video, item.cover = media / item.video.name, media / item.cover.name
+        item.video, item.cover = media / item.video.relative_to(scratch), media / item.cover.relative_to(scratch)
         item.manifest = media / item.manifest.name if item.manifest else None
         if item.frames is not None:
             item.frames = media / item.frames.name

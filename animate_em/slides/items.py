@@ -29,6 +29,10 @@ class SlideItem:
     frame_names : list of str
         Frame file names in that folder, in order.
     beamer_fps : int or None
+    seconds : float or None
+        Length of the video.
+    autoplay : bool
+        The video starts when the slide opens (a step deck) instead of on the first click.
     """
 
     name: str
@@ -43,6 +47,8 @@ class SlideItem:
     frames: Path | None = None
     frame_names: list = field(default_factory=list)
     beamer_fps: int | None = None
+    seconds: float | None = None
+    autoplay: bool = False
 
 
 # ---------------------------------------------------------------------------

@@ -133,8 +133,11 @@ def test_no_frames_writes_nothing(tmp_path):
 
 def test_ffmpeg_failure_is_reported_and_cleaned(tmp_path, monkeypatch):
     real = Mp4Writer._output_args
+    # A crop larger than the frame fails inside ffmpeg; the writer's own filter chain is replaced
+    # by it (the last -vf wins), the output path stays last.
     monkeypatch.setattr(Mp4Writer, "_output_args",
-                        lambda self, size, ch: ["-vf", "crop=1000:1000", *real(self, size, ch)])
+                        lambda self, size, ch: [*real(self, size, ch)[:-1], "-vf", "crop=1000:1000",
+                                                real(self, size, ch)[-1]])
     with pytest.raises(RenderError, match=r"ffmpeg failed \(exit \d+\) writing .*em.mp4"):
         write(make_frames(30), tmp_path / "em.mp4", fps=10)
     assert leftovers(tmp_path) == []

@@ -88,6 +88,9 @@ def badge_texts(run) -> list[str]:
     if run.converged:
         return [f"converged ✓ ({n} iteration{'s' if n != 1 else ''})", f"converged ✓ ({n} it.)",
                 f"✓ {n} it.", "✓"]
+    if run.extras.get("recorded"):
+        # Someone else's EM: when it stopped, and why, is not ours to say.
+        return [f"recorded ({n} iteration{'s' if n != 1 else ''})", f"recorded ({n} it.)", f"{n} it."]
     return [f"stopped at max_iter ({n})", f"max_iter ({n})", f"{n} it."]
 
 
@@ -98,6 +101,8 @@ def run_outcome(run) -> str:
         return f"stopped after {n} iterations: component {run.collapse.component + 1} collapsed"
     if run.converged:
         return f"converged after {n} iteration{'s' if n != 1 else ''}"
+    if run.extras.get("recorded"):
+        return f"{n} recorded iteration{'s' if n != 1 else ''}"
     return f"stopped after {n} iterations (max_iter)"
 
 

@@ -31,6 +31,14 @@ GHOST_PX = 1.3
 TRACE_PX = 2.2
 SPINE_PX = 1.0
 
+#: A step down of the log-likelihood by more than this fraction of (|LL| + 1) is marked on the
+#: trace (EM never goes down; a recorded run of someone's implementation may). Below it: rounding.
+FALL_RTOL = 1e-9
+#: Colour and shape of a fall on the trace: vermillion and a downward triangle, so that it
+#: reads without colour too.
+FALL_COLOUR = "#D55E00"
+FALL_MARK = "\u25bc"
+
 LEGEND_HANDLE = 2.4    # legend line length, in font sizes
 LEGEND_SPACING = 1.6   # space between legend columns, in font sizes
 
@@ -280,6 +288,13 @@ class DataPanel:
 # Log-likelihood panel
 # -----------------------------------------------------------------------------
 
+def falls(trace) -> np.ndarray:
+    """Iterations t + 1 whose log-likelihood is lower than at t (beyond rounding), shape (n_falls,)."""
+    trace = np.asarray(trace, dtype=float)
+    change = np.diff(trace)
+    return np.flatnonzero(change < -FALL_RTOL * (np.abs(trace[:-1]) + 1.0)) + 1
+
+
 class TracePanel:
     """The log-likelihood of every run against the iteration, drawn up to the current moment.
 
@@ -295,10 +310,14 @@ class TracePanel:
     ylabel : str
     legend_columns : int
         Entries per legend row (the legend sits above the axes).
+    mark_falls : list of bool, optional
+        Runs whose falls (see :func:`falls`) are marked as the trace reaches
+        them: runs recorded by someone else's EM. animate-em's own EM falls
+        only by what reg_covar allows, which is not a mistake to point at.
     """
 
     def __init__(self, ax, traces, labels, sizing: Sizing, theme, ylabel="log-likelihood (total)",
-                 legend_columns: int = 6):
+                 legend_columns: int = 6, mark_falls: list | None = None):
         self.ax = ax
         self.traces = [np.asarray(t, dtype=float) for t in traces]
         n_max = max(len(t) - 1 for t in self.traces)
@@ -338,6 +357,17 @@ class TracePanel:
             self.lines.append(line)
             self.markers.append(marker)
             handles.append(Line2D([], [], color=colour, linewidth=sizing.lw(TRACE_PX), linestyle=dashes))
+        # Falls appear as the trace reaches them; only runs that fall get the artist.
+        marked = mark_falls or [False] * len(self.traces)
+        self.falls = [falls(t) if mark else np.array([], dtype=int) for t, mark in zip(self.traces, marked)]
+        self.fall_marks = {}
+        for r, at in enumerate(self.falls):
+            if len(at):
+                mark = Line2D([], [], color=FALL_COLOUR, marker="v", markersize=sizing.pt(0.02), linestyle="none",
+                              markeredgecolor=theme.background, markeredgewidth=sizing.lw(1.0), zorder=5,
+                              animated=True)
+                ax.add_line(mark)
+                self.fall_marks[r] = mark
         if many:
             # Above the axes, never over a trace: the space is reserved by the layout.
             ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=legend_columns,
@@ -362,9 +392,16 @@ class TracePanel:
         self.lines[run].set_data(xs, ys)
         self.lines[run].set_markevery(slice(0, n + 1))
         self.markers[run].set_data([position], [value])
+        if run in self.fall_marks:
+            shown = self.falls[run][self.falls[run] <= n]
+            self.fall_marks[run].set_data(shown.astype(float), trace[shown])
+
+    @property
+    def any_falls(self) -> bool:
+        return bool(self.fall_marks)
 
     def animated(self) -> list:
-        return [*self.lines, *self.markers]
+        return [*self.lines, *self.markers, *self.fall_marks.values()]
 
 
 def _mix(fg: str, bg: str, shade: float):

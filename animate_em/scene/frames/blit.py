@@ -21,6 +21,7 @@ whole and restored for the rest of the hold.
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Iterator
 
 import numpy as np
@@ -106,6 +107,30 @@ class BlittedFigure:
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} out of range for {len(self)} frames")
         return self._render(index, full=full_redraw).copy()
+
+    @contextlib.contextmanager
+    def figure_at(self, index: int):
+        """The matplotlib figure set to frame ``index``, every artist an ordinary one, for vector output.
+
+        Inside the ``with`` block, saving the figure (to PDF or SVG) draws what
+        frame ``index`` shows, as vectors; the cached raster layers are rebuilt
+        for the next frame.
+
+        >>> with source.figure_at(41) as fig:        # doctest: +SKIP
+        ...     pages.savefig(fig)
+        """
+        if not 0 <= index < len(self):
+            raise IndexError(f"frame {index} out of range for {len(self)} frames")
+        self._render(index, full=True)
+        for a in self.dynamic:
+            a.set_animated(False)
+        try:
+            with pinned_style():
+                yield self.fig
+        finally:
+            for a in self.dynamic:
+                a.set_animated(True)
+            self._key = None
 
     # -------------------------------------------------------------------------
     # What a frame source provides

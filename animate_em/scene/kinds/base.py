@@ -1,4 +1,4 @@
-"""What a kind of scene brings: how its runs are fitted, its clock, its frames and its poster."""
+"""What a kind of scene brings: how its runs are fitted, its clock, its frames, its poster and its notes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,6 +25,9 @@ class Kind:
         The frame source class (see :class:`~animate_em.scene.frames.blit.BlittedFigure`).
     poster : callable(prepared, every=..., columns=..., run=...) -> ndarray
         The still poster of the scene, (H, W, 4) uint8.
+    notes : callable(prepared, step) -> str
+        Speaker notes of one step of the timeline (``prepared.timeline.steps()``):
+        what the beat shows and its numbers.
     """
 
     name: str
@@ -33,3 +36,4 @@ class Kind:
     timeline: Callable[..., Any]
     frames: Callable[..., Any]
     poster: Callable[..., Any]
+    notes: Callable[..., str]

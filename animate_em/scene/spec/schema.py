@@ -42,7 +42,7 @@ a test keeps them equal):
 | [timing] | `hold_start` | number | 1.0 | Seconds on the initial state (at least one frame) |
 | [timing] | `hold_end` | number | 2.0 | Seconds on the final fit (at least one frame) |
 | [style] | `theme` | string | "light" | `light` or `dark` |
-| [style] | `quality` | string | "m" | Size preset: `l` 854x480 15 fps, `m` 1280x720 30 fps, `h` 1920x1080 60 fps, `k` 3840x2160 60 fps |
+| [style] | `quality` | string | "m" | Size preset: `l` 854x480 15 fps, `m` 1280x720 30 fps, `h` 1920x1080 60 fps, `k` 3840x2160 30 fps |
 | [style] | `width` | integer | (none) | Frame width in pixels (even); default: the quality preset's |
 | [style] | `height` | integer | (none) | Frame height in pixels (even); default: the quality preset's |
 | [style] | `sigma` | number | 2.0 | Mahalanobis radius of the ellipses (2 = the 2-sigma ellipse, ~86 % of a component's mass in 2-D) |
@@ -69,7 +69,7 @@ from typing import Any
 from animate_em.errors import UserError
 
 #: Output presets: width, height, frames per second.
-QUALITY = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60), "k": (3840, 2160, 60)}
+QUALITY = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60), "k": (3840, 2160, 30)}
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
 INITS = ("kmeans++", "kmeans", "random", "random_from_data")
@@ -193,7 +193,7 @@ TIMING_KEYS = (
 STYLE_KEYS = (
     Key("theme", "str", "light", "`light` or `dark`", choices=THEME_NAMES),
     Key("quality", "str", "m", "Size preset: `l` 854x480 15 fps, `m` 1280x720 30 fps, `h` 1920x1080 60 fps, "
-        "`k` 3840x2160 60 fps", choices=tuple(QUALITY)),
+        "`k` 3840x2160 30 fps", choices=tuple(QUALITY)),
     Key("width", "int", None, "Frame width in pixels (even); default: the quality preset's", optional=True,
         minimum=64, maximum=8192, even=True),
     Key("height", "int", None, "Frame height in pixels (even); default: the quality preset's", optional=True,

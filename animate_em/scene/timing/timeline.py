@@ -33,6 +33,7 @@ from animate_em.scene.timing.pacing import (
     iteration_weights,
     split_beats,
 )
+from animate_em.scene.timing.steps import Step, check_steps
 from animate_em.scene.timing.tween import ease
 
 #: Length of the final recolouring (resp(theta_{n-1}) -> resp(theta_n)), in seconds.
@@ -272,6 +273,31 @@ class Timeline:
     def _check(self, frame: int) -> None:
         if not 0 <= frame < self.n_frames:
             raise IndexError(f"frame {frame} out of range for {self.n_frames} frames")
+
+    def steps(self) -> list[Step]:
+        """The beats a presenter advances through, in order; together they cover every frame.
+
+        The initial state, then the E beat and the M beat of every iteration
+        (``plain`` timelines: one step per iteration), then the final state.
+        A beat with no frames (an iteration paced to a single frame has no E
+        beat) is no step: there is no frame that shows it.
+
+        Returns
+        -------
+        list of Step
+        """
+        n = len(self.iteration_frames)
+        steps = [Step(0, self.hold_start_frames, "start", 0, "iteration 0 - initial state")]
+        for i, (start, length) in enumerate(zip(self.iteration_start_frames, self.iteration_frames), start=1):
+            if self.plain:
+                steps.append(Step(start, start + length, "plain", i, f"iteration {i} - E-step and M-step"))
+                continue
+            e, m = split_beats(length)
+            if e:
+                steps.append(Step(start, start + e, "E", i, f"iteration {i} - E-step"))
+            steps.append(Step(start + e, start + length, "M", i, f"iteration {i} - M-step"))
+        steps.append(Step(self.end_start_frame, self.n_frames, "end", n, f"iteration {n} - final state"))
+        return check_steps(steps, self.n_frames)
 
     def marker(self, frame: int, trace: np.ndarray, run: int = 0) -> tuple[float, float]:
         """Log-likelihood marker (x, y) of ``run`` at ``frame``; see :func:`marker_position`."""

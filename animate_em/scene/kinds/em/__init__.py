@@ -3,12 +3,14 @@
 Its timeline is the shared :class:`~animate_em.scene.timing.timeline.Timeline`
 (E and M beats paced by change); its frames are
 :class:`~animate_em.scene.kinds.em.frames.EmFrameSource`; its poster shows one
-run every few iterations.
+run every few iterations; its speaker notes (:mod:`.notes`) say what each step
+of the timeline shows.
 """
 from __future__ import annotations
 
 from animate_em.scene.kinds.base import Kind
 from animate_em.scene.kinds.em.frames import EmFrameSource
+from animate_em.scene.kinds.em.notes import step_notes
 from animate_em.scene.kinds.em.poster import poster_image
 from animate_em.scene.runs.fitting import fit_runs
 from animate_em.scene.timing.timeline import Timeline
@@ -27,4 +29,4 @@ def em_models(scene) -> list[tuple]:
 
 
 KIND = Kind(name="em", models=em_models, fit=fit_runs, timeline=em_timeline, frames=EmFrameSource,
-            poster=poster_image)
+            poster=poster_image, notes=step_notes)

@@ -40,7 +40,7 @@ from animate_em.scene.draw.overlays import (
     ranks,
 )
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import TracePanel, ll_limits, mass_percent, sigma_text, signed
+from animate_em.scene.draw.panels import FALL_MARK, TracePanel, ll_limits, mass_percent, sigma_text, signed
 from animate_em.scene.draw.parts import (
     CHAR,
     add_data_panel,
@@ -195,7 +195,8 @@ class EmFrameSource(BlittedFigure):
             ax = fig.add_axes(layout.trace.fraction(sizing))
             ylabel_ll = "log-likelihood (mean per point)" if self.per_sample else "log-likelihood (total)"
             self.trace = TracePanel(ax, self.plot_traces, list(p.labels), sizing, theme, ylabel=ylabel_ll,
-                                    legend_columns=self.legend_columns)
+                                    legend_columns=self.legend_columns,
+                                    mark_falls=[bool(run.extras.get("recorded")) for run in runs])
 
         self._build_overlays()
 
@@ -205,6 +206,8 @@ class EmFrameSource(BlittedFigure):
             note += f"   faint: every {ordinal(self.ghost_every)} iteration".replace("every  ", "every ")
         if true is not None:
             note += "   dashed: true mixture"
+        if self.trace is not None and self.trace.any_falls:
+            note += f"   {FALL_MARK} log-likelihood fell"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
                                                f"N = {len(X)} points · K = {self.k}")
 

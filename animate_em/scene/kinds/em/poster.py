@@ -32,6 +32,8 @@ def poster_image(prepared, every: int = 5, columns: int | None = None, run: int 
     sigma = float(getattr(getattr(p.scene, "style", None), "sigma", 2.0))
     n = len(snaps) - 1
     outcome = ("converged" if fit.converged else "stopped") + f" after {n} iteration{'s' if n != 1 else ''}"
+    if fit.extras.get("recorded"):
+        outcome = f"{n} recorded iteration{'s' if n != 1 else ''}"     # why it stopped is not ours to say
     label = f"{p.labels[run]} · " if len(p.runs) > 1 else ""
     sub = (f"{label}the fit every {every} iteration{'s' if every != 1 else ''} · {outcome} · "
            f"ellipses: {sigma_text(sigma)} ({mass_percent(sigma)} of mass)")

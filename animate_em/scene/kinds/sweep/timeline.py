@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from animate_em.scene.timing.steps import Step, check_steps
 from animate_em.scene.timing.tween import ease
 
 #: Share of a step in which the previous fit morphs into this K's fit.
@@ -71,14 +72,16 @@ class SweepTimeline:
     ``seconds``, ``iteration_start_frames`` (here: the first frame of every
     step, for keyframes and chapters), ``end_start_frame``,
     ``hold_start_frames``, ``hold_end_frames``; plus ``chapter_titles``
-    (``"K = 1"``, ...), ``start_title``, and ``chosen`` (step index).
+    (``"K = 1"``, ...), ``start_title``, ``chosen`` (step index) and ``numbers``
+    (the K of every step).
     """
 
     #: Chapter title of the first frame (before the first K).
     start_title = "Start"
 
     def __init__(self, *, fps: int, n_steps: int, step_frames: int, hold_start_frames: int,
-                 hold_end_frames: int, chosen: int, titles: Sequence[str] | None = None):
+                 hold_end_frames: int, chosen: int, titles: Sequence[str] | None = None,
+                 numbers: Sequence[int] | None = None):
         if n_steps < 1:
             raise ValueError("a sweep needs at least one step")
         if not 0 <= chosen < n_steps:
@@ -94,13 +97,16 @@ class SweepTimeline:
         self.end_start_frame = self.hold_start_frames + self.n_steps * self.step_frames
         self.n_frames = self.end_start_frame + self.hold_end_frames
         self.chapter_titles = list(titles) if titles is not None else [f"step {s + 1}" for s in range(n_steps)]
+        self.numbers = [int(k) for k in numbers] if numbers is not None else list(range(1, n_steps + 1))
+        if len(self.chapter_titles) != n_steps or len(self.numbers) != n_steps:
+            raise ValueError(f"a sweep of {n_steps} steps needs {n_steps} titles and numbers")
         self.plain = False
         self._end_morph = max(1, min(self.hold_end_frames, int(round(END_MORPH_SECONDS * self.fps))))
 
     @classmethod
     def build(cls, n_steps: int, chosen: int, *, fps: int, seconds_per_step: float = 1.5,
               hold_start: float = 1.0, hold_end: float = 3.0,
-              titles: Sequence[str] | None = None) -> "SweepTimeline":
+              titles: Sequence[str] | None = None, numbers: Sequence[int] | None = None) -> "SweepTimeline":
         """Lay out the frames of a sweep of ``n_steps`` K values.
 
         Parameters
@@ -116,11 +122,14 @@ class SweepTimeline:
             Seconds before the first step and on the chosen K (at least one frame each).
         titles : sequence of str, optional
             Chapter title of every step.
+        numbers : sequence of int, optional
+            The K of every step (default 1, 2, ...): what a presenter types to jump to it.
         """
         step = max(3, int(round(seconds_per_step * fps)))
         return cls(fps=fps, n_steps=n_steps, step_frames=step,
                    hold_start_frames=max(1, int(round(hold_start * fps))),
-                   hold_end_frames=max(1, int(round(hold_end * fps))), chosen=chosen, titles=titles)
+                   hold_end_frames=max(1, int(round(hold_end * fps))), chosen=chosen, titles=titles,
+                   numbers=numbers)
 
     def __len__(self) -> int:
         return self.n_frames
@@ -159,6 +168,22 @@ class SweepTimeline:
     def _check(self, frame: int) -> None:
         if not 0 <= frame < self.n_frames:
             raise IndexError(f"frame {frame} out of range for {self.n_frames} frames")
+
+    def steps(self) -> list[Step]:
+        """The start, one step per K (its fit morphs in, its point joins the curve), the chosen K.
+
+        Returns
+        -------
+        list of Step
+            Together they cover every frame, in order.
+        """
+        steps = [Step(0, self.hold_start_frames, "start", 0, "start - no fit yet")]
+        for start, title, number in zip(self.iteration_start_frames, self.chapter_titles, self.numbers):
+            steps.append(Step(start, start + self.step_frames, "K", number, f"{title} - fit"))
+        chosen = self.chapter_titles[self.chosen]
+        steps.append(Step(self.end_start_frame, self.n_frames, "end", self.numbers[self.chosen],
+                          f"{chosen} - chosen"))
+        return check_steps(steps, self.n_frames)
 
     def __repr__(self) -> str:
         return (f"SweepTimeline(n_frames={self.n_frames}, fps={self.fps}, n_steps={self.n_steps}, "
