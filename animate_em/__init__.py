@@ -12,13 +12,10 @@ The public surface is small:
 
 :func:`fit` returns a :class:`Run` of :class:`Snapshot` objects; a
 :class:`Scene` (or a run and its data) plus :func:`render` turns them into
-files. The EM core (``animate_em.em``) imports NumPy only; the drawing and
-encoding layers (``animate_em.scene``, ``animate_em.encode``) are imported on
-first use, so ``fit`` stays quick to load.
+files. The EM core (``animate_em.em``) imports NumPy only; every layer,
+the EM core included, is imported on first use, so ``import animate_em`` (and
+``animate-em --help``) stays quick and ``fit`` never loads matplotlib.
 """
-from animate_em.course import check, from_history
-from animate_em.datasets import load_data
-from animate_em.em import Collapse, Run, Selection, Snapshot, fit, restarts, select_k
 from animate_em.errors import UserError
 from animate_em.version import __version__
 
@@ -47,11 +44,14 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
 
 
 _LAZY = {"Scene": "animate_em.scene", "animate": "animate_em.animation",
-         "Animation": "animate_em.animation", "RenderResult": "animate_em.animation"}
+         "Animation": "animate_em.animation", "RenderResult": "animate_em.animation",
+         "load_data": "animate_em.datasets", "check": "animate_em.course", "from_history": "animate_em.course",
+         **{name: "animate_em.em" for name in ("Collapse", "Run", "Selection", "Snapshot", "fit", "restarts",
+                                               "select_k")}}
 
 
 def __getattr__(name):
-    # Scenes and animations pull in matplotlib: import them only when asked.
+    # NumPy (EM core, datasets) and matplotlib (scenes, animations): imported only when asked.
     if name in _LAZY:
         import importlib
 

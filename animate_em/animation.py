@@ -22,7 +22,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from animate_em.encode import Target, infer_format, write_many, write_png
+from animate_em.encode import MultiWriter, Target, infer_format, open_writers, write_many
+from animate_em.encode.atomic import commit_all, fill_png, fill_text, remove_quietly, reserve_file
 from animate_em.errors import UserError
 from animate_em.scene import Prepared, Scene, frame_source, load_scene, poster_image, prepare
 from animate_em.scene.prepared import assemble
@@ -209,7 +210,7 @@ def _prepare_runs(runs: list, data, overrides: dict) -> Prepared:
         raise UserError(f"an animation needs data of shape (n_samples, 2), got {X.shape}")
     labels = [_run_label(run, i, len(runs)) for i, run in enumerate(runs)]
     scene = _scene_for_runs(runs, labels, dataset.name if dataset is not None else "(array)", len(X), overrides)
-    loaded = {"X": X, "columns": ("x1", "x2")}
+    loaded = {"X": X, "columns": ("column 1", "column 2"), "name": "data"}
     if dataset is not None:
         loaded.update(name=dataset.name, columns=tuple(dataset.columns[:2]), units=dataset.units,
                       description=dataset.description, true_params=dataset.true_params, labels=dataset.labels,
@@ -240,6 +241,20 @@ def output_paths(name: str, formats: Sequence[str], *, path=None, output_dir="ou
     else:
         folder = Path(output_dir)
     return {fmt: folder / (f"{name}_frames" if fmt == "png" else f"{name}.{fmt}") for fmt in formats}
+
+
+def picture_stem(name: str, formats: Sequence[str], path=None) -> str:
+    """File stem of the still and poster written beside the media (``<stem>.png``, ``<stem>_poster.png``).
+
+    The stem of `path` when it names the file (``out/iris.mp4`` -> ``iris``), the
+    name `path` gives several formats (as :func:`output_paths`), else `name`.
+    """
+    if path is None:
+        return name
+    path = Path(path)
+    if len(formats) == 1 or path.suffix:
+        return safe_name(path.stem) if path.stem else name
+    return safe_name(path.name)
 
 
 def resolve_formats(formats: Iterable[str] | str | None, path=None) -> tuple[str, ...]:
@@ -331,55 +346,75 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
     fmts = resolve_formats(formats, path)
     targets = output_paths(name, fmts, path=path, output_dir=output_dir)
     folder = Path(targets[fmts[0]]).parent
-    extra = [folder / f"{name}.png"] * still + [folder / f"{name}_poster.png"] * poster
+    # Every file this render writes, checked (by reserving its temporary beside it) before
+    # the first frame is drawn; they all move into place together at the end, so a render
+    # that fails or is interrupted leaves nothing new and keeps every old file.
+    # Pictures take the stem -o gives, as the manifest does: renders of different data into one
+    # folder must not overwrite each other's still and poster.
+    stem = picture_stem(name, fmts, path)
+    later = {"still": folder / f"{stem}.png" if still else None,
+             "poster": folder / f"{stem}_poster.png" if poster else None}
     if manifest:
         from animate_em import manifest as manifests
 
-        extra.append(manifests.manifest_path(targets[fmts[0]]))
-    # The video writers probe their own paths; these are written after the frames,
-    # so check them first rather than fail with the videos already in place.
-    for later in extra:
-        if later.is_dir():
-            raise UserError(f"cannot write {later}: it is a folder")
+        later["manifest"] = manifests.manifest_path(targets[fmts[0]])
+        if any(fmt in ("mp4", "webm") for fmt in fmts):
+            later["chapters"] = manifests.chapters_path(later["manifest"])
     started = time.perf_counter()
     source = frame_source(prepared, copy=False)
     total = len(source)
-
-    def frames():
-        # write_many opens (and so probes) every target before asking for a frame.
-        if on_start is not None:
-            on_start(total)
-        yield from source
-
     # Every iteration starts on a keyframe, so a presenter can scrub to it.
     keyframes = sorted({0, *prepared.timeline.iteration_start_frames})
-    written = write_many(
-        frames(), [_target(fmt, p, prepared) for fmt, p in targets.items()], fps=prepared.fps,
-        size=(prepared.width, prepared.height), keyframe_interval=keyframes,
-        on_frame=None if on_frame is None else (lambda n: on_frame(n, total)))
-    paths = list(written)
-    if still:
-        paths.append(write_png(source.frame(total - 1)[..., :3], folder / f"{name}.png"))
-    if poster:
-        paths.append(write_png(poster_image(prepared)[..., :3], folder / f"{name}_poster.png"))
-    result = RenderResult(paths=[Path(p) for p in paths], prepared=prepared, n_frames=total, fps=prepared.fps,
-                          width=prepared.width, height=prepared.height, seconds=time.perf_counter() - started)
-    if manifest:
-        _write_manifest(result)
+    multi = MultiWriter(open_writers([_target(fmt, p, prepared) for fmt, p in targets.items()], fps=prepared.fps,
+                                     size=(prepared.width, prepared.height), keyframe_interval=keyframes))
+    scratch: list[Path] = []
+    try:
+        staged = {what: (reserve_file(target, keep=scratch.append)[0], target)
+                  for what, target in later.items() if target is not None}
+        if on_start is not None:
+            on_start(total)
+        for frame in source:
+            multi.append(frame)
+            if on_frame is not None:
+                on_frame(multi.n_frames, total)
+        multi.finish()
+        if still:
+            fill_png(staged["still"][0], source.frame(total - 1)[..., :3])
+        if poster:
+            fill_png(staged["poster"][0], poster_image(prepared)[..., :3])
+        paths = [Path(p) for p in targets.values()] + [later[what] for what in ("still", "poster") if later[what]]
+        result = RenderResult(paths=paths, prepared=prepared, n_frames=total, fps=prepared.fps,
+                              width=prepared.width, height=prepared.height, seconds=0.0)
+        if manifest:
+            where_now = {**{w.path: w.staged[0] for w in multi.writers},
+                         **{target: tmp for tmp, target in staged.values()}}
+            _fill_manifest(result, staged, where_now)
+        multi.commit(also=[pair for what, pair in staged.items()])
+    except OSError as exc:
+        multi.abort()
+        raise UserError(f"cannot write {folder}: {(exc.strerror or str(exc)).lower()}") from None
+    except BaseException:
+        multi.abort()
+        raise
+    finally:
+        for tmp in scratch:
+            remove_quietly(tmp)
+    result.seconds = time.perf_counter() - started
     return result
 
 
-def _write_manifest(result: RenderResult) -> None:
-    """Manifest (and WebVTT chapters) beside the media, written only after every medium succeeded."""
+def _fill_manifest(result: RenderResult, staged: dict, where_now: dict) -> None:
+    """Manifest (and WebVTT chapters) into their reserved temporaries, once every medium is finished."""
     from animate_em import manifest as manifests
 
-    target = manifests.manifest_path(result.paths[0])
-    record = manifests.build_manifest(result, folder=target.parent)
-    if any(path.suffix.lower() in (".mp4", ".webm") for path in result.paths):
-        result.chapters = manifests.write_chapters_vtt(
-            record, target.with_name(target.name[: -len(manifests.SUFFIX)] + manifests.VTT_SUFFIX))
+    tmp, target = staged["manifest"]
+    record = manifests.build_manifest(result, folder=target.parent, where_now=where_now)
+    if "chapters" in staged:
+        chapters_tmp, result.chapters = staged["chapters"]
+        fill_text(chapters_tmp, manifests.chapters_vtt(record))
         record["chapters_file"] = result.chapters.name
-    result.manifest = manifests.write_manifest(record, target)
+    fill_text(tmp, manifests.manifest_text(record))
+    result.manifest = target
 
 
 def write_stills(scene_or_run=None, path=None, *, data=None, output_dir="output", still=True, poster=True,
@@ -400,13 +435,25 @@ def write_stills(scene_or_run=None, path=None, *, data=None, output_dir="output"
     else:
         name = safe_name(prepared.scene.name or "animation")
         still_path, poster_path = Path(output_dir) / f"{name}.png", Path(output_dir) / f"{name}_poster.png"
-    paths = []
-    if still:
-        source = frame_source(prepared)
-        paths.append(write_png(source.frame(len(source) - 1)[..., :3], still_path))
-    if poster:
-        paths.append(write_png(poster_image(prepared)[..., :3], poster_path))
-    return paths
+    wanted = [target for target, want in ((still_path, still), (poster_path, poster)) if want]
+    scratch: list[Path] = []
+    try:
+        # Both pictures are checked before either is drawn, and land together.
+        staged = [(reserve_file(target, keep=scratch.append)[0], target) for target in wanted]
+        pictures = []
+        if still:
+            source = frame_source(prepared)
+            pictures.append(source.frame(len(source) - 1)[..., :3])
+        if poster:
+            pictures.append(poster_image(prepared)[..., :3])
+        for (tmp, _), picture in zip(staged, pictures):
+            fill_png(tmp, picture)
+        return commit_all(staged)
+    except OSError as exc:
+        raise UserError(f"cannot write {wanted[0].parent}: {(exc.strerror or str(exc)).lower()}") from None
+    finally:
+        for tmp in scratch:
+            remove_quietly(tmp)
 
 
 def render_from_manifest(path: str | os.PathLike, out=None, *, formats=None, output_dir="output",

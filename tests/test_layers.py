@@ -87,13 +87,18 @@ def _modules_under(room: str) -> list[str]:
 ALLOWED = {
     # The EM core is a NumPy library a statistician could use without ever drawing.
     "animate_em.em": {"numpy", "animate_em.em", "animate_em.errors"},
-    "animate_em.datasets": {"numpy", "animate_em.datasets", "animate_em.errors"},
+    # Files from outside are read through animate_em.untrusted (regular files of bounded size only).
+    "animate_em.datasets": {"numpy", "animate_em.datasets", "animate_em.errors", "animate_em.untrusted"},
+    # The encoders take frames and targets; they know nothing of EM or matplotlib. Signals wait
+    # while a temporary file or an ffmpeg process is created and registered (animate_em.signals).
+    "animate_em.encode": {"numpy", "imageio", "imageio_ffmpeg", "animate_em.encode", "animate_em.errors",
+                          "animate_em.signals", "animate_em.untrusted"},
     # The course kit checks a student's EM against the core: NumPy and the core only, no drawing.
-    "animate_em.course": {"numpy", "animate_em.course", "animate_em.em", "animate_em.errors"},
-    # The encoders take frames and targets; they know nothing of EM or matplotlib.
-    "animate_em.encode": {"numpy", "imageio", "imageio_ffmpeg", "animate_em.encode", "animate_em.errors"},
+    "animate_em.course": {"numpy", "animate_em.course", "animate_em.em", "animate_em.errors",
+                          "animate_em.untrusted"},
     # The scene file is read without drawing anything.
-    "animate_em.scene.spec": {"animate_em.scene.spec", "animate_em.errors", "animate_em.datasets"},
+    "animate_em.scene.spec": {"animate_em.scene.spec", "animate_em.errors", "animate_em.datasets",
+                              "animate_em.untrusted"},
     # Time is arithmetic on traces and parameters.
     "animate_em.scene.timing": {"numpy", "animate_em.scene.timing"},
     "animate_em.scene.runs": {"numpy", "animate_em.scene.runs", "animate_em.scene.spec", "animate_em.em",

@@ -161,6 +161,8 @@ def test_tampered_data_hash_is_refused(rendered, tmp_path):
     _, result = rendered
     record = json.loads(result.manifest.read_text())
     record["data"]["sha256"] = "0" * 64
+    # Signed again, as a manifest whose data really changed would be: the data check, not the checksum.
+    record["checksum"] = manifests.checksum(record)
     path = tmp_path / "x.manifest.json"
     path.write_text(json.dumps(record))
     with pytest.raises(UserError, match="does not match"):
@@ -236,6 +238,8 @@ def test_frame_count_drift_is_refused(rendered, tmp_path):
     _, result = rendered
     record = json.loads(result.manifest.read_text())
     record["video"]["n_frames"] += 1
+    # Signed again: drift between versions, not an edit by hand.
+    record["checksum"] = manifests.checksum(record)
     path = tmp_path / "drift.manifest.json"
     path.write_text(json.dumps(record))
     with pytest.raises(UserError, match="frames"):

@@ -296,7 +296,7 @@ def test_bad_data_in_a_later_scene_fails_before_anything_is_rendered(tmp_path, m
     bad = tmp_path / "bad.toml"
     bad.write_text('[data]\nsource = "nan.csv"\n')
     drawn = []
-    monkeypatch.setattr(animation, "write_many", lambda *a, **k: drawn.append(a) or [])
+    monkeypatch.setattr(animation, "open_writers", lambda *a, **k: drawn.append(a) or [])
     result = CliRunner().invoke(main, ["slides", "em-basics", str(bad), "-o", str(tmp_path / "out" / "d.pptx")])
     _one_line_error(result, "NaN")                 # no "[1/2] rendering" line before it
     assert drawn == []
@@ -309,7 +309,7 @@ def test_too_many_components_in_a_later_scene_fail_before_rendering(tmp_path, mo
     bad = tmp_path / "impossible.toml"
     bad.write_text('[data]\nsource = "blobs"\nn_samples = 5\n[model]\nk = 9\n')
     drawn = []
-    monkeypatch.setattr(animation, "write_many", lambda *a, **k: drawn.append(a) or [])
+    monkeypatch.setattr(animation, "open_writers", lambda *a, **k: drawn.append(a) or [])
     with pytest.raises(UserError, match="k=9"):
         build_deck(["em-basics", str(bad)], tmp_path / "d.pptx", overrides=TINY, beamer=True)
     assert drawn == [] and sorted(p.name for p in tmp_path.iterdir()) == ["impossible.toml"]

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import click
 
-from animate_em import datasets
 from animate_em.cli.app import (COVARIANCE_TYPES, INITS, _columns_option, _data_argument, _describe_data,
                                 _echo_json, _matrix, _open, _vector, main)
-from animate_em.em import fit as fit_mixture
-from animate_em.em import select_k
 from animate_em.errors import UserError
+
+# NumPy, the EM core and the datasets are imported inside the commands that use them,
+# so that `animate-em --help` starts in a blink.
 
 
 # --- fit --------------------------------------------------------------------
 
-def _run_record(run, data: datasets.Dataset) -> dict:
+def _run_record(run, data) -> dict:
     """Everything `fit --json` reports about one run."""
     final = run.final
     settings = dict(run.settings)
@@ -54,7 +54,7 @@ def _run_record(run, data: datasets.Dataset) -> dict:
     }
 
 
-def _summary(record: dict, data: datasets.Dataset) -> str:
+def _summary(record: dict, data) -> str:
     if record["collapse"] is not None:
         collapse = record["collapse"]
         outcome = (f"component {collapse['component']} collapsed at iteration "
@@ -120,6 +120,8 @@ def fit(data, k, covariance, init, n_init, seed, tol, max_iter, reg_covar, colum
     covariance; --json prints the same (plus the log-likelihood trace) as
     one JSON object.
     """
+    from animate_em.em import fit as fit_mixture
+
     dataset = _open(data, columns)
     run = fit_mixture(
         dataset.X, k, covariance_type=covariance, init=init, n_init=n_init, seed=seed,
@@ -145,6 +147,8 @@ def fit(data, k, covariance, init, n_init, seed, tol, max_iter, reg_covar, colum
 @main.command(name="datasets")
 def list_datasets():
     """List the built-in datasets: name, number of points, description."""
+    from animate_em import datasets
+
     rows = [datasets.get(name) for name in datasets.names()]
     width = max(len(data.name) for data in rows)
     for data in rows:
@@ -153,7 +157,7 @@ def list_datasets():
 
 # --- select -------------------------------------------------------------------
 
-def _selection_record(selection, data: datasets.Dataset, settings: dict) -> dict:
+def _selection_record(selection, data, settings: dict) -> dict:
     rows = [dict(row, mean_log_likelihood=row["log_likelihood"] / data.n_samples)
             for row in selection.table]
     return {
@@ -168,7 +172,7 @@ def _selection_record(selection, data: datasets.Dataset, settings: dict) -> dict
     }
 
 
-def _selection_table(record: dict, data: datasets.Dataset) -> str:
+def _selection_table(record: dict, data) -> str:
     best = (record["best"]["k"], record["best"]["covariance_type"])
     lines = [
         f"data      {_describe_data(data)}",
@@ -227,6 +231,8 @@ def select(data, k_min, k_max, covariances, init, n_init, seed, columns, as_json
     """
     if k_min > k_max:
         raise UserError(f"--k-min {k_min} is larger than --k-max {k_max}")
+    from animate_em.em import select_k
+
     types = COVARIANCE_TYPES if "all" in covariances else tuple(dict.fromkeys(covariances))
     dataset = _open(data, columns)
     if k_max > 1:

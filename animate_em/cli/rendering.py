@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from animate_em.cli.app import INITS, main
+from animate_em.cli.app import INITS, echo_notes, main
 from animate_em.cli.course import history_prepared
 
 QUALITY_HELP = "l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@30"
@@ -66,7 +66,8 @@ class _Progress:
               help="Dataset name or CSV/TSV/.npy file to fit instead of the scene's (with --history: the "
               "points the recorded run was fitted to).")
 @click.option("--columns", default=None, metavar="A,B",
-              help="Two columns of --data, by header name or 0-based index [default: the first two].",
+              help="Two columns of --data, by header name or 0-based index [default: the first two, "
+              "after a row-index column].",
               show_default=False)
 @click.option("-k", "k", type=click.IntRange(min=1), default=None,
               help="Number of mixture components [default: the scene's].", show_default=False)
@@ -104,6 +105,7 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, col
     --from-manifest renders again. With --history FILE --data DATA, the EM
     run recorded in FILE by any implementation is animated instead.
     """
+    _refuse_at_once(scene, from_manifest)
     from animate_em.animation import as_prepared, render as render_animation, write_stills
     from animate_em.errors import UserError
 
@@ -122,13 +124,18 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, col
         prepared = history_prepared(history, scene, data, overrides)
     else:
         prepared = as_prepared(scene, overrides=overrides)
+        if not quiet:
+            echo_notes(prepared.meta.get("meta"))
     # -o with an extension names the file; without one (or with a trailing slash) a folder.
     is_file = bool(output) and bool(Path(output).suffix) and not output.endswith(("/", os.sep))
     out_file = Path(output) if is_file else None
     out_dir = out_file.parent if out_file else Path(output or "output")
     if out_file is not None and out_file.suffix.lower() == ".png" and not formats:
         still = still or not poster     # -o pic.png alone asks for the picture
-    if (still or poster) and not formats:
+    # -o talk/iris.mp4 asks for that video; --still/--poster then go beside it as iris.png and
+    # iris_poster.png. Without a format and without a video name, only the pictures are written.
+    names_video = out_file is not None and out_file.suffix.lower() != ".png"
+    if (still or poster) and not formats and not names_video:
         # Like Manim's -s: pictures only, no video, when no format is asked for.
         paths = write_stills(prepared, out_file, output_dir=out_dir, still=still, poster=poster)
     else:
@@ -155,6 +162,22 @@ def render(scene, output, quality, formats, fps, frames_per_iteration, data, col
                        f"manifest {result.manifest}", err=True)
     for path in paths:
         click.echo(str(path))
+
+
+def _refuse_at_once(scene, manifest) -> None:
+    """A scene file or manifest that is a FIFO, a device, a folder or too large, refused before the
+    drawing layers (matplotlib) are even imported: from stat alone, in a blink."""
+    from animate_em.errors import UserError
+    from animate_em.untrusted import MAX_MANIFEST_BYTES, MAX_SCENE_BYTES, check_regular, size_text
+
+    builtin = Path(__file__).resolve().parents[1] / "scenes" / f"{scene}.toml"
+    for path, what, limit in ((scene, "scene file", MAX_SCENE_BYTES), (manifest, "manifest", MAX_MANIFEST_BYTES)):
+        if path is None or not os.path.lexists(path) or (what == "scene file" and builtin.is_file()
+                                                         and not os.path.isfile(path)):
+            continue   # missing, or a built-in scene's name: the loaders say what is wrong
+        size = check_regular(path, what).st_size
+        if size > limit:
+            raise UserError(f"{path} is {size_text(size)}; a {what} is at most {size_text(limit)}")
 
 
 def _from_manifest(path, scene, overrides, formats, output, quiet):

@@ -1,7 +1,6 @@
 """`animate-em report`: the generated report (HTML + PDF + figures) of one EM fit."""
 from __future__ import annotations
 
-import shlex
 import sys
 
 import click
@@ -46,6 +45,8 @@ class _Stages:
 
 def _command_line(ctx: click.Context) -> str:
     """The command that rebuilds this report: the argument and every option not at its default."""
+    import shlex
+
     words = ["animate-em", "report"]
     for param in ctx.command.params:
         value = ctx.params.get(param.name)

@@ -29,6 +29,7 @@ import numpy as np
 
 from animate_em.em import COVARIANCE_TYPES
 from animate_em.errors import UserError
+from animate_em.untrusted import check_regular
 
 #: A history file unpacking to more than this is refused before it is read (a file is untrusted).
 MAX_HISTORY_BYTES = 1 << 30
@@ -146,8 +147,8 @@ def _load_npz(path: Path) -> dict:
     where = str(path)
     if path.is_dir():
         raise UserError(f"{where}: is a folder, not a history file")
-    if not path.exists():
-        raise UserError(f"history file not found: {where}")
+    # A FIFO or a device is refused from stat alone: zipfile would wait on it, or read forever.
+    check_regular(path, "history file")
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())

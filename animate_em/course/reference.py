@@ -85,7 +85,8 @@ class ReferenceEM:
             raise InvalidSnapshot(problem)
         k, d = means.shape
         try:
-            U, log_det = gaussian.precision_cholesky(np.asarray(covariances, dtype=float), "full", k, d, 0.0)
+            U, log_det = gaussian.precision_cholesky(np.asarray(covariances, dtype=float), "full", k, d, 0.0,
+                                                     gaussian.REL_PIVOT_USABLE)
         except gaussian.Singular as error:
             raise InvalidSnapshot(f"the covariance of component {error.component} is numerically singular") from None
         return estep.operands(self.prepared, np.asarray(weights, dtype=float), means - self.prepared.center,

@@ -49,31 +49,36 @@ def _collapse_message(iteration: int, component: int, what: str, reg_covar: floa
 def _initial_state(prepared: estep.Prepared, k: int, covariance_type: str, init: str,
                    rng: np.random.Generator, reg_covar: float, weights_init, means_init,
                    covariances_init) -> _State:
-    X, d = prepared.X, prepared.n_features
+    columns, d = prepared.columns, prepared.n_features
     given = (weights_init is not None, means_init is not None, covariances_init is not None)
+    counts = None
     if means_init is not None:
         means = checks.check_means_init(means_init, k, d) - prepared.center
-        weights, means, cov, counts = inits.from_means(X, means, reg_covar, covariance_type)
+        if not all(given):
+            weights, means, cov, counts = inits.from_means(columns, means, reg_covar, covariance_type)
     elif init == "random":
-        weights, means, cov, counts = inits.from_random_responsibilities(X, k, rng, reg_covar, covariance_type)
-        counts = None
+        weights, means, cov, _ = inits.from_random_responsibilities(prepared.X, k, rng, reg_covar,
+                                                                    covariance_type)
     else:
-        seeds = inits.MEAN_SEEDERS[init](X, k, rng)
-        weights, means, cov, counts = inits.from_means(X, seeds, reg_covar, covariance_type)
+        seeds, labels = inits.MEAN_SEEDERS[init](columns, k, rng)
+        weights, means, cov, counts = inits.from_means(columns, seeds, reg_covar, covariance_type, labels)
     if weights_init is not None:
         weights = checks.check_weights_init(weights_init, k)
     if covariances_init is not None:
         cov = checks.check_covariances_init(covariances_init, k, d, covariance_type)
     elif not all(given):
         try:
-            cov = inits.repair(X, weights, means, cov, counts, reg_covar, covariance_type, prepared.floor)
+            cov = inits.repair(lambda: prepared.X, weights, means, cov, counts, reg_covar,
+                               covariance_type, prepared.floor)
         except gaussian.Singular:
             raise UserError(
                 "cannot start EM: every data point is identical and reg_covar is 0; "
                 "use reg_covar > 0"
             ) from None
+    # Covariances handed in need only be usable; those computed here were checked by repair.
+    rel_pivot = gaussian.REL_PIVOT_USABLE if covariances_init is not None else gaussian.REL_PIVOT
     try:
-        U, log_det = gaussian.precision_cholesky(cov, covariance_type, k, d, prepared.floor)
+        U, log_det = gaussian.precision_cholesky(cov, covariance_type, k, d, prepared.floor, rel_pivot)
     except gaussian.Singular as error:
         raise UserError(
             f"covariances_init: component {error.component} is numerically singular for this data; "

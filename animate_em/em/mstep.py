@@ -15,8 +15,9 @@ from . import estep, gaussian
 
 EPS = gaussian.EPS
 
-# The uncentred scatter loses about log10(second moment / variance) digits;
-# beyond 1e6 (10 digits left) the component is recomputed centred.
+# The uncentred scatter loses about log10(second moment / variance) digits,
+# and a Cholesky pivot of it loses log10(variance / pivot) more; beyond 1e6
+# in all (10 digits left) the component is recomputed centred.
 _CANCELLATION_LIMIT = 1e6
 
 
@@ -56,14 +57,28 @@ def scatter_from_moments(resp_sum, nk, means, second):
     return second - (2 * nk - resp_sum)[:, np.newaxis, np.newaxis] * outer
 
 
-def cancelled(second, scatter, nk, reg_covar) -> np.ndarray:
-    """Indices of components whose uncentred scatter lost too many digits."""
+def cancelled(second, scatter, nk, reg_covar, covariance_type: str = "full") -> np.ndarray:
+    """Indices of components whose uncentred scatter lost too many digits.
+
+    For full and tied covariances the digits a nearly flat component loses in
+    its smallest Cholesky pivot count too, so every pivot the collapse test
+    reads (see ``gaussian.REL_PIVOT``) is accurate to about 1e-9 of itself,
+    never rounding noise of the second moments.
+    """
     d = second.shape[1]
     idx = np.arange(d)
     magnitude = second[:, idx, idx]
     kept = scatter[:, idx, idx] + nk[:, np.newaxis] * reg_covar
-    bad = ~(magnitude <= _CANCELLATION_LIMIT * kept)
-    return np.flatnonzero(bad.any(axis=1))
+    flatness = np.ones(len(kept))
+    if covariance_type in ("full", "tied") and d > 1:
+        kept_matrices = scatter.copy()
+        kept_matrices[:, idx, idx] = kept
+        with np.errstate(all="ignore"):
+            # At least 1; NaN when a pivot is not positive, which fails below.
+            flatness = np.max(kept / gaussian.pivots_squared(kept_matrices), axis=1)
+    bad = ~(magnitude * flatness[:, np.newaxis] <= _CANCELLATION_LIMIT * kept)
+    bad = bad.any(axis=1)
+    return np.flatnonzero(bad)
 
 
 def centred_scatter(X: np.ndarray, resp_chunks, means: np.ndarray, components) -> np.ndarray:
@@ -173,7 +188,7 @@ def m_step(prepared: estep.Prepared, stats: np.ndarray, ops: estep.Operands, reg
     """
     resp_sum, nk, means, second = moments(stats, prepared.n_features)
     scatter = scatter_from_moments(resp_sum, nk, means, second)
-    redo = cancelled(second, scatter, nk, reg_covar)
+    redo = cancelled(second, scatter, nk, reg_covar, covariance_type)
     if redo.size:
         chunks = estep.iter_responsibilities(prepared, ops)
         scatter[redo] = centred_scatter(prepared.X, chunks, means, redo)

@@ -38,7 +38,8 @@ def log_weighted_densities(X, weights, means, covariances) -> np.ndarray:
         raise UserError(f"the data have {X.shape[1]} columns, the mixture has {d}")
     prepared = estep.Prepared(X, products=False)
     try:
-        U, log_det = gaussian.precision_cholesky(np.asarray(covariances, dtype=float), "full", k, d, 0.0)
+        U, log_det = gaussian.precision_cholesky(np.asarray(covariances, dtype=float), "full", k, d, 0.0,
+                                                 gaussian.REL_PIVOT_USABLE)
     except gaussian.Singular as error:
         raise UserError(f"snapshot component {error.component}: {error.reason}") from None
     ops = estep.operands(prepared, np.asarray(weights, dtype=float), means - prepared.center, U, log_det)

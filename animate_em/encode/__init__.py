@@ -20,13 +20,13 @@ from animate_em.encode.ffmpeg import RenderError, ffmpeg_exe
 from animate_em.encode.formats import WRITERS, infer_format, open_writer
 from animate_em.encode.frames import FrameError
 from animate_em.encode.gif import GifWriter, gif_fps
-from animate_em.encode.multi import MultiWriter, Target, write, write_many
+from animate_em.encode.multi import MultiWriter, Target, open_writers, write, write_many
 from animate_em.encode.pngseq import PngSequenceWriter
 from animate_em.encode.still import StillWriter, write_still
 from animate_em.encode.video import Mp4Writer, WebmWriter
 
 __all__ = [
-    "write", "write_many", "open_writer", "infer_format", "Target", "MultiWriter",
+    "write", "write_many", "open_writer", "open_writers", "infer_format", "Target", "MultiWriter",
     "Writer", "Mp4Writer", "WebmWriter", "GifWriter", "PngSequenceWriter", "StillWriter",
     "write_png", "write_still", "gif_fps", "ffmpeg_exe", "WRITERS",
     "RenderError", "FrameError",

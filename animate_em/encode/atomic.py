@@ -14,23 +14,63 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from animate_em.errors import UserError
+from animate_em.signals import deferred
+from animate_em.untrusted import kind_of
 
-__all__ = ["reserve_file", "reserve_dir", "sibling", "remove_quietly", "replace_dir", "write_png", "write_text"]
+__all__ = ["check_target", "commit_all", "fill_png", "fill_text", "reserve_file", "reserve_dir", "sibling", "remove_quietly", "replace_dir", "write_png",
+           "write_text"]
 
 
 def _why(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
+def _stat(path: Path, target: Path) -> os.stat_result | None:
+    """os.stat of `path` (symlinks followed), None if nothing is there; other failures are UserErrors."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {_why(exc)}") from None
+
+
+def check_target(path: str | os.PathLike, *, folder: bool = False) -> None:
+    """Refuse a target that is not ours to replace: a folder (for a file), or any special file.
+
+    A FIFO, a device or a socket at the target is refused, never replaced:
+    renaming over ``/dev/null``'s twin or a named pipe someone reads from
+    would break their program, not ours.
+
+    Raises
+    ------
+    UserError
+        One line naming the target and what it is.
+    """
+    path = Path(path)
+    info = _stat(path, path)
+    if info is None:
+        return
+    if stat.S_ISDIR(info.st_mode) and not folder:
+        raise UserError(f"cannot write {path}: it is a folder")
+    if not stat.S_ISDIR(info.st_mode) and not stat.S_ISREG(info.st_mode):
+        raise UserError(f"cannot write {path}: it is {kind_of(info.st_mode)}, which is never replaced")
+    if folder and not stat.S_ISDIR(info.st_mode):
+        raise UserError(f"cannot write {path}: it is a file, not a folder")
+
+
 def _make_parent(path: Path) -> None:
     for ancestor in path.parents:
-        if ancestor.exists() or ancestor.is_symlink():
-            if not ancestor.is_dir():
+        info = _stat(ancestor, path)
+        if info is not None:
+            if not stat.S_ISDIR(info.st_mode):
                 raise UserError(f"cannot write {path}: {ancestor} is a file, not a folder")
             break
     try:
@@ -41,12 +81,21 @@ def _make_parent(path: Path) -> None:
         raise UserError(f"cannot write {path}: {path.parent} is not a folder")
 
 
-def reserve_file(path: str | os.PathLike) -> tuple[Path, str]:
+def reserve_file(path: str | os.PathLike, keep: Callable[[Path], None] | None = None) -> tuple[Path, str]:
     """Create an empty temporary file beside `path` and return it.
 
     Missing parent folders are created. The temporary name is
     ``<stem>.tmp-<8 hex digits><suffix>``; the random token is also returned
     so callers can name further scratch files after it.
+
+    Parameters
+    ----------
+    path : path-like
+        The target.
+    keep : callable(Path), optional
+        Registers the temporary file for clean-up; called before any signal
+        can interrupt (see :func:`animate_em.signals.deferred`), so an
+        interrupt never leaves a temporary file nobody knows of.
 
     Returns
     -------
@@ -63,18 +112,20 @@ def reserve_file(path: str | os.PathLike) -> tuple[Path, str]:
     """
     path = Path(path)
     _make_parent(path)
-    if path.is_dir():
-        raise UserError(f"cannot write {path}: it is a folder")
+    check_target(path)
     for _ in range(100):
         token = secrets.token_hex(4)
         tmp = sibling(path, token)
-        try:
-            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise UserError(f"cannot write {path}: {_why(exc)}") from None
-        os.close(fd)
+        with deferred():
+            try:
+                fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise UserError(f"cannot write {path}: {_why(exc)}") from None
+            os.close(fd)
+            if keep is not None:
+                keep(tmp)
         return tmp, token
     raise UserError(f"cannot write {path}: no free temporary name beside it")  # pragma: no cover
 
@@ -85,7 +136,8 @@ def sibling(path: Path, token: str, extra: str = "", suffix: str | None = None) 
     return path.with_name(f"{path.stem}.tmp-{token}{extra}{suffix}")
 
 
-def reserve_dir(path: str | os.PathLike, may_replace: re.Pattern) -> Path:
+def reserve_dir(path: str | os.PathLike, may_replace: re.Pattern,
+                keep: Callable[[Path], None] | None = None) -> Path:
     """Create an empty temporary folder beside the folder `path`.
 
     Parameters
@@ -96,6 +148,8 @@ def reserve_dir(path: str | os.PathLike, may_replace: re.Pattern) -> Path:
         If `path` already exists, every name in it must match this pattern
         (files we would write ourselves); otherwise we refuse rather than
         delete someone else's files.
+    keep : callable(Path), optional
+        Registers the temporary folder for clean-up (see :func:`reserve_file`).
 
     Raises
     ------
@@ -104,21 +158,23 @@ def reserve_dir(path: str | os.PathLike, may_replace: re.Pattern) -> Path:
     """
     path = Path(path)
     _make_parent(path)
+    check_target(path, folder=True)
     if path.exists():
-        if not path.is_dir():
-            raise UserError(f"cannot write {path}: it is a file, not a folder")
         foreign = [p.name for p in path.iterdir() if not may_replace.fullmatch(p.name)]
         if foreign:
             raise UserError(f"cannot write {path}: folder holds other files (e.g. {foreign[0]}); "
                             "choose an empty or new folder")
     for _ in range(100):
         tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
-        try:
-            tmp.mkdir()
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise UserError(f"cannot write {path}: {_why(exc)}") from None
+        with deferred():
+            try:
+                tmp.mkdir()
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise UserError(f"cannot write {path}: {_why(exc)}") from None
+            if keep is not None:
+                keep(tmp)
         return tmp
     raise UserError(f"cannot write {path}: no free temporary name beside it")  # pragma: no cover
 
@@ -128,7 +184,14 @@ def replace_dir(tmp: Path, path: Path) -> None:
 
     A folder cannot be renamed over a non-empty folder, so an old `path` is
     first renamed aside and deleted only after the new one is in place.
+    Signals wait until both renames are done: an interrupt between them
+    would lose the old folder.
     """
+    with deferred():
+        _replace_dir(tmp, path)
+
+
+def _replace_dir(tmp: Path, path: Path) -> None:
     old = None
     if path.exists():
         old = path.with_name(f".{path.name}.old-{secrets.token_hex(4)}")
@@ -141,6 +204,86 @@ def replace_dir(tmp: Path, path: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def commit_all(pairs) -> list[Path]:
+    """Move finished temporaries to their targets: every one of them, or (on failure) none.
+
+    Parameters
+    ----------
+    pairs : iterable of (tmp, target)
+        Files or folders written beside their targets.
+
+    Returns
+    -------
+    list of Path
+        The targets, in order.
+
+    Notes
+    -----
+    Old targets are renamed aside first and deleted only once every new
+    one is in place; if a rename fails, the new ones are removed and the
+    old ones put back, so a failed render keeps every old file. Signals
+    wait until the renames are done.
+
+    Raises
+    ------
+    UserError
+        If a target cannot be replaced (the temporaries are left for the
+        caller's clean-up).
+    """
+    pairs = [(Path(tmp), Path(target)) for tmp, target in pairs]
+    aside: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    with deferred():
+        try:
+            for tmp, target in pairs:
+                check_target(target, folder=tmp.is_dir())
+                if os.path.lexists(target):
+                    old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
+                    os.replace(target, old)
+                    aside.append((target, old))
+                os.replace(tmp, target)
+                placed.append(target)
+        except BaseException as exc:
+            for target in reversed(placed):
+                remove_quietly(target)
+            for target, old in reversed(aside):
+                try:
+                    os.replace(old, target)
+                except OSError:  # pragma: no cover - the folder vanished under us
+                    pass
+            if isinstance(exc, OSError):
+                raise UserError(f"cannot write {target}: {_why(exc)}") from None
+            raise
+        for _, old in aside:
+            remove_quietly(old)
+    return [target for _, target in pairs]
+
+
+def fill_text(tmp: Path, text: str) -> None:
+    """Write UTF-8 text into the (reserved) temporary file `tmp`, flushed to disk."""
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _check_image(image: np.ndarray) -> np.ndarray:
+    image = np.asarray(image)
+    if image.dtype != np.uint8 or not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] in (3, 4))):
+        raise ValueError(f"image must be uint8 (H, W), (H, W, 3) or (H, W, 4), "
+                         f"got {image.dtype} {image.shape}")
+    return image
+
+
+def fill_png(tmp: Path, image: np.ndarray) -> None:
+    """Encode `image` as PNG into the (reserved) temporary file `tmp`."""
+    import imageio.v3 as iio
+
+    iio.imwrite(tmp, _check_image(image), extension=".png")
+    if tmp.stat().st_size == 0:  # pragma: no cover - imageio raises first
+        raise OSError(f"empty PNG written for {tmp}")
 
 
 def remove_quietly(path: Path) -> None:
@@ -163,17 +306,23 @@ def write_text(text: str, path: str | os.PathLike) -> Path:
         If `path` cannot be written.
     """
     path = Path(path)
-    tmp, _ = reserve_file(path)
+    made: list[Path] = []
     try:
-        with open(tmp, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
+        tmp, _ = reserve_file(path, keep=made.append)
+        fill_text(tmp, text)
         os.replace(tmp, path)
+    except OSError as exc:
+        _remove_all(made)
+        raise UserError(f"cannot write {path}: {_why(exc)}") from None
     except BaseException:
-        remove_quietly(tmp)
+        _remove_all(made)
         raise
     return path
+
+
+def _remove_all(paths) -> None:
+    for path in paths:
+        remove_quietly(path)
 
 
 def write_png(image: np.ndarray, path: str | os.PathLike) -> Path:
@@ -198,23 +347,17 @@ def write_png(image: np.ndarray, path: str | os.PathLike) -> Path:
     ValueError
         If `image` is not a uint8 array of one of the shapes above.
     """
-    import imageio.v3 as iio
-
-    image = np.asarray(image)
-    if image.dtype != np.uint8 or not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] in (3, 4))):
-        raise ValueError(f"image must be uint8 (H, W), (H, W, 3) or (H, W, 4), "
-                         f"got {image.dtype} {image.shape}")
+    image = _check_image(image)
     path = Path(path)
-    tmp, _ = reserve_file(path.with_suffix(".png") if path.suffix.lower() != ".png" else path)
+    made: list[Path] = []
     try:
-        iio.imwrite(tmp, image, extension=".png")
-        if tmp.stat().st_size == 0:  # pragma: no cover - imageio raises first
-            raise OSError(f"empty PNG written for {path}")
+        tmp, _ = reserve_file(path.with_suffix(".png") if path.suffix.lower() != ".png" else path, keep=made.append)
+        fill_png(tmp, image)
         os.replace(tmp, path)
     except OSError as exc:
-        remove_quietly(tmp)
+        _remove_all(made)
         raise UserError(f"cannot write {path}: {_why(exc)}") from None
     except BaseException:
-        remove_quietly(tmp)
+        _remove_all(made)
         raise
     return path

@@ -29,6 +29,7 @@ from animate_em.encode.atomic import remove_quietly, reserve_file
 from animate_em.encode.ffmpeg import FFmpegPipe, rate
 from animate_em.encode.frames import FrameError, FrameShape, check_size
 from animate_em.errors import UserError
+from animate_em.signals import deferred
 
 __all__ = ["Writer", "FFmpegWriter"]
 
@@ -45,6 +46,11 @@ class _Scratch:
         self.paths: list[Path] = []
 
     def discard(self) -> None:
+        # A second signal must not stop the clean-up of the first half-way.
+        with deferred():
+            self._discard()
+
+    def _discard(self) -> None:
         for pipe in self.pipes:
             try:
                 pipe.kill()
@@ -173,6 +179,18 @@ class Writer:
         """Same as :meth:`commit`."""
         return self.commit()
 
+    @property
+    def staged(self) -> tuple[Path, Path]:
+        """(temporary output, target) once finished, for committing several writers at once."""
+        if self._state != "finished":
+            raise RuntimeError(f"writer for {self.path} is {self._state}; only a finished writer is staged")
+        return self._tmp, self.path
+
+    def committed_elsewhere(self) -> None:
+        """Record that :attr:`staged` was moved into place by the caller (see MultiWriter.commit)."""
+        self._state = "committed"
+        self._scratch.discard()
+
     def abort(self) -> None:
         """Stop the encoder and delete every scratch file; safe to repeat."""
         if self._state in ("committed", "aborted"):
@@ -221,9 +239,8 @@ class FFmpegWriter(Writer):
     """A writer whose frames go to one ffmpeg process writing one file."""
 
     def _reserve(self) -> None:
-        self._tmp, self._token = reserve_file(self.path)
-        self._scratch.paths.append(self._tmp)
         self._pipe: FFmpegPipe | None = None
+        self._tmp, self._token = reserve_file(self.path, keep=self._scratch.paths.append)
 
     def _input_fps(self) -> Real:
         return self.fps
@@ -232,9 +249,12 @@ class FFmpegWriter(Writer):
         raise NotImplementedError
 
     def _start(self, size, channels) -> None:
-        self._pipe = FFmpegPipe(size=size, channels=channels, fps=self._input_fps(),
-                                output_args=self._output_args(size, channels), what=str(self.path))
-        self._scratch.pipes.append(self._pipe)
+        output_args = self._output_args(size, channels)
+        # Registered before a signal can strike: an ffmpeg nobody knows of would go on writing.
+        with deferred():
+            self._pipe = FFmpegPipe(size=size, channels=channels, fps=self._input_fps(),
+                                    output_args=output_args, what=str(self.path))
+            self._scratch.pipes.append(self._pipe)
 
     def _write(self, frame) -> None:
         self._pipe.write(frame)

@@ -24,8 +24,9 @@ import imageio_ffmpeg
 import numpy as np
 
 from animate_em.errors import UserError
+from animate_em.signals import deferred
 
-__all__ = ["RenderError", "FFmpegPipe", "ffmpeg_exe", "run_ffmpeg", "count_frames", "rate"]
+__all__ = ["RenderError", "FFmpegPipe", "ffmpeg_exe", "ffmpeg_path", "run_ffmpeg", "count_frames", "rate"]
 
 # Lines of ffmpeg's stderr quoted in an error message.
 _STDERR_TAIL = 4
@@ -57,6 +58,15 @@ def rate(fps: Real) -> str:
         raise UserError(f"fps must be a positive number, got {fps!r}")
     r = Fraction(fps).limit_denominator(1_000_000)
     return str(r.numerator) if r.denominator == 1 else f"{r.numerator}/{r.denominator}"
+
+
+def ffmpeg_path(path: str | os.PathLike) -> str:
+    """A file name as ffmpeg must see it: ``file:`` and an absolute path.
+
+    ffmpeg reads ``-x.mp4`` as an option and ``a:b.mp4`` as protocol ``a``;
+    the ``file:`` protocol with an absolute path is always the file itself.
+    """
+    return "file:" + os.path.abspath(os.fspath(path))
 
 
 def _base_cmd() -> list[str]:
@@ -98,11 +108,36 @@ def run_ffmpeg(args: Sequence[str], *, what: str) -> str:
     RenderError
         If ffmpeg exits with a non-zero status.
     """
-    proc = subprocess.run([*_base_cmd(), *args], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, errors="replace")
+    # Started and then waited on so that an interrupt at any instant kills it: an ffmpeg
+    # left running would go on writing a file after its clean-up.
+    proc = None
+    try:
+        with deferred():
+            proc = subprocess.Popen([*_base_cmd(), *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, errors="replace")
+        stdout, stderr = proc.communicate()
+    except BaseException:
+        if proc is not None:
+            with deferred():
+                proc.kill()
+                proc.wait()
+        raise
     if proc.returncode != 0:
-        raise RenderError(f"ffmpeg failed (exit {proc.returncode}) making {what}: {_tail(proc.stderr)}")
-    return proc.stdout
+        raise _failure(f"ffmpeg failed (exit {proc.returncode}) making {what}", what, stderr)
+    return stdout
+
+
+#: ffmpeg's words for failures of the machine, not of the program: a full disk, a quota, ...
+_ENVIRONMENT = ("No space left on device", "Disk quota exceeded", "File too large", "Read-only file system",
+                "Permission denied", "Input/output error")
+
+
+def _failure(headline: str, what: str, stderr: str) -> Exception:
+    """A UserError when ffmpeg names a cause the user can fix (a full disk), else a RenderError."""
+    for cause in _ENVIRONMENT:
+        if cause in stderr:
+            return UserError(f"cannot write {what}: {cause.lower()}")
+    return RenderError(f"{headline}: {_tail(stderr)}")
 
 
 def count_frames(path: str | os.PathLike) -> int:
@@ -111,7 +146,7 @@ def count_frames(path: str | os.PathLike) -> int:
     Stream copy to the null muxer only reads packets, so this costs a process
     start and one read of the file (tens of milliseconds for a lecture clip).
     """
-    out = run_ffmpeg(["-i", os.fspath(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-",
+    out = run_ffmpeg(["-i", ffmpeg_path(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-",
                       "-progress", "pipe:1"], what=f"a frame count of {path}")
     counts = [int(line.split("=", 1)[1]) for line in out.splitlines()
               if line.startswith("frame=") and line.split("=", 1)[1].strip().isdigit()]
@@ -205,7 +240,7 @@ class FFmpegPipe:
         self._stderr.seek(0)
         message = self._stderr.read().decode("utf-8", "replace")
         self._stderr.close()
-        raise RenderError(f"ffmpeg failed (exit {code}) writing {self.what}: {_tail(message)}")
+        raise _failure(f"ffmpeg failed (exit {code}) writing {self.what}", self.what, message)
 
 
 def _grow_pipe(stream) -> None:

@@ -22,7 +22,7 @@ from numbers import Real
 
 from animate_em.encode.atomic import sibling
 from animate_em.encode.base import FFmpegWriter
-from animate_em.encode.ffmpeg import RenderError, count_frames, run_ffmpeg
+from animate_em.encode.ffmpeg import RenderError, count_frames, ffmpeg_path, run_ffmpeg
 from animate_em.errors import UserError
 
 __all__ = ["GifWriter", "gif_fps", "DITHERS"]
@@ -112,8 +112,8 @@ class GifWriter(FFmpegWriter):
         graph = f"[0:v]{scale}format=rgb24,split[v][s];[s]palettegen=stats_mode=diff[p]"
         return ["-filter_complex", graph,
                 "-map", "[v]", "-c:v", "libx264rgb", "-qp", "0", "-preset", "ultrafast",
-                "-f", "matroska", str(self._video),
-                "-map", "[p]", "-frames:v", "1", "-update", "1", "-f", "image2", str(self._palette)]
+                "-f", "matroska", ffmpeg_path(self._video),
+                "-map", "[p]", "-frames:v", "1", "-update", "1", "-f", "image2", ffmpeg_path(self._palette)]
 
     def _write(self, frame) -> None:
         # self.n_frames is this frame's index (the base class counts after).
@@ -126,8 +126,8 @@ class GifWriter(FFmpegWriter):
         use = f"paletteuse=dither={self.dither}:diff_mode=rectangle"
         if self.dither == "bayer" and self.bayer_scale is not None:
             use += f":bayer_scale={self.bayer_scale}"
-        run_ffmpeg(["-i", str(self._video), "-i", str(self._palette),
-                    "-lavfi", f"[0:v][1:v]{use}", "-loop", "0", "-f", "gif", str(self._tmp)],
+        run_ffmpeg(["-i", ffmpeg_path(self._video), "-i", ffmpeg_path(self._palette),
+                    "-lavfi", f"[0:v][1:v]{use}", "-loop", "0", "-f", "gif", ffmpeg_path(self._tmp)],
                    what=f"GIF {self.path}")
         if self._tmp.stat().st_size == 0:
             raise RenderError(f"ffmpeg wrote an empty file for {self.path}")

@@ -10,10 +10,11 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from animate_em.encode.atomic import commit_all
 from animate_em.encode.base import Writer
 from animate_em.encode.formats import open_writer
 
-__all__ = ["Target", "MultiWriter", "write", "write_many"]
+__all__ = ["Target", "MultiWriter", "open_writers", "write", "write_many"]
 
 
 @dataclass(frozen=True)
@@ -62,17 +63,44 @@ class MultiWriter:
             raise
         self.n_frames += 1
 
-    def close(self) -> list[Path]:
-        """Finish, verify and commit every writer; returns their paths."""
+    def finish(self) -> None:
+        """End every encode (they drain in parallel) and verify each output; nothing is moved yet."""
         try:
             for w in self.writers:
                 w.end_input()
             for w in self.writers:
                 w.finish()
-            return [w.commit() for w in self.writers]
         except BaseException:
             self.abort()
             raise
+
+    def commit(self, also: Sequence[tuple[Path, Path]] = ()) -> list[Path]:
+        """Finish, then move every output into place together: all of them or none.
+
+        Parameters
+        ----------
+        also : sequence of (tmp, target)
+            Further finished temporaries moved in with the writers' outputs
+            (a poster, a manifest), so a render lands whole or not at all.
+
+        Returns
+        -------
+        list of Path
+            The writers' targets, in order.
+        """
+        self.finish()
+        try:
+            commit_all([w.staged for w in self.writers] + list(also))
+        except BaseException:
+            self.abort()
+            raise
+        for w in self.writers:
+            w.committed_elsewhere()
+        return [w.path for w in self.writers]
+
+    def close(self) -> list[Path]:
+        """Finish, verify and commit every writer; returns their paths."""
+        return self.commit()
 
     def abort(self) -> None:
         """Abort every writer not yet committed."""
@@ -130,6 +158,20 @@ def write_many(frames: Iterable[np.ndarray], targets: Sequence[str | os.PathLike
     If the frame iterator raises (or Ctrl-C arrives), every encoder is
     stopped and no target or temporary file is left behind.
     """
+    with MultiWriter(open_writers(targets, fps=fps, size=size, keyframe_interval=keyframe_interval)) as multi:
+        for frame in frames:
+            multi.append(frame)
+            if on_frame is not None:
+                on_frame(multi.n_frames)
+    return [w.path for w in multi.writers]
+
+
+def open_writers(targets: Sequence[str | os.PathLike | Target], *, fps: Real, size: tuple[int, int] | None = None,
+                 keyframe_interval: "int | Sequence[int] | None" = None) -> list[Writer]:
+    """Open (and so probe) a writer for every target; if one cannot be opened, none stays open.
+
+    Parameters are those of :func:`write_many`.
+    """
     writers: list[Writer] = []
     try:
         for t in targets:
@@ -140,12 +182,7 @@ def write_many(frames: Iterable[np.ndarray], targets: Sequence[str | os.PathLike
         for w in writers:
             w.abort()
         raise
-    with MultiWriter(writers) as multi:
-        for frame in frames:
-            multi.append(frame)
-            if on_frame is not None:
-                on_frame(multi.n_frames)
-    return [w.path for w in writers]
+    return writers
 
 
 def write(frames: Iterable[np.ndarray], path: str | os.PathLike, *, fps: Real,

@@ -19,7 +19,7 @@ import re
 
 from animate_em.encode.atomic import replace_dir, reserve_dir
 from animate_em.encode.base import FFmpegWriter
-from animate_em.encode.ffmpeg import RenderError
+from animate_em.encode.ffmpeg import RenderError, ffmpeg_path
 from animate_em.errors import UserError
 
 __all__ = ["PngSequenceWriter", "TEX_NAME", "latex_snippet"]
@@ -81,14 +81,13 @@ class PngSequenceWriter(FFmpegWriter):
 
     def _reserve(self) -> None:
         owned = re.compile(rf"{re.escape(self.prefix)}\d+\.png|{re.escape(TEX_NAME)}")
-        self._tmp = reserve_dir(self.path, owned)
-        self._scratch.paths.append(self._tmp)
         self._pipe = None
+        self._tmp = reserve_dir(self.path, owned, keep=self._scratch.paths.append)
 
     def _output_args(self, size, channels):
         pix = "rgba" if (self.alpha and channels == 4) else "rgb24"
         pattern = self._tmp / f"{self.prefix}%0{self.digits}d.png"
-        return ["-c:v", "png", "-pix_fmt", pix, "-start_number", "0", "-f", "image2", str(pattern)]
+        return ["-c:v", "png", "-pix_fmt", pix, "-start_number", "0", "-f", "image2", ffmpeg_path(pattern)]
 
     def _after_encode(self) -> None:
         n = self.n_frames

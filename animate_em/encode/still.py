@@ -42,9 +42,8 @@ class StillWriter(Writer):
     format = "png"
 
     def _reserve(self) -> None:
-        self._tmp, _ = reserve_file(self.path)
-        self._scratch.paths.append(self._tmp)
         self._last: np.ndarray | None = None
+        self._tmp, _ = reserve_file(self.path, keep=self._scratch.paths.append)
 
     def _write(self, frame) -> None:
         if self._last is None:

@@ -19,7 +19,7 @@ import os
 from numbers import Real
 
 from animate_em.encode.base import FFmpegWriter
-from animate_em.encode.ffmpeg import RenderError, count_frames
+from animate_em.encode.ffmpeg import RenderError, count_frames, ffmpeg_path
 from animate_em.errors import UserError
 
 __all__ = ["Mp4Writer", "WebmWriter"]
@@ -167,7 +167,7 @@ class Mp4Writer(_VideoWriter):
         # x264 picks the lowest level that holds the stream; the check above keeps it at 5.1 or below.
         return ["-an", *self._colour_args(), "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
                 "-pix_fmt", "yuv420p", "-profile:v", self.profile, "-fps_mode", "cfr",
-                *self._keyframe_args(), "-movflags", "+faststart", "-f", "mp4", str(self._tmp)]
+                *self._keyframe_args(), "-movflags", "+faststart", "-f", "mp4", ffmpeg_path(self._tmp)]
 
 
 class WebmWriter(_VideoWriter):
@@ -197,4 +197,4 @@ class WebmWriter(_VideoWriter):
         speed = [] if self.cpu_used is None else ["-cpu-used", str(self.cpu_used)]
         return ["-an", *self._colour_args(), "-c:v", "libvpx-vp9", "-crf", str(self.crf), "-b:v", "0", "-row-mt", "1",
                 *speed, "-pix_fmt", "yuv420p", "-fps_mode", "cfr",
-                *self._keyframe_args(), "-f", "webm", str(self._tmp)]
+                *self._keyframe_args(), "-f", "webm", ffmpeg_path(self._tmp)]

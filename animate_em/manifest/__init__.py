@@ -23,6 +23,10 @@ from animate_em.manifest.record import (
                      VTT_SUFFIX,
                      build_manifest,
                      chapters,
+                     chapters_path,
+                     chapters_vtt,
+                     checksum,
+                     manifest_text,
                      data_hash,
                      manifest_path,
                      versions,
@@ -38,7 +42,8 @@ from animate_em.manifest.replay import (
                      version_differences,
 )
 
-__all__ = ["MANIFEST_VERSION", "SUFFIX", "VTT_SUFFIX", "VersionWarning", "build_manifest", "chapters", "data_hash",
+__all__ = ["MANIFEST_VERSION", "SUFFIX", "VTT_SUFFIX", "VersionWarning", "build_manifest", "chapters",
+           "chapters_path", "chapters_vtt", "checksum", "data_hash", "manifest_text",
            "load", "load_manifest", "manifest_path", "prepare_from_manifest", "recorded_formats",
            "version_differences", "versions", "write_manifest",
            "write_chapters_vtt"]

@@ -21,11 +21,16 @@ from animate_em.errors import UserError
 from animate_em.scene.kinds import get_kind
 from animate_em.version import __version__
 
-__all__ = ["MANIFEST_VERSION", "SUFFIX", "VTT_SUFFIX", "build_manifest", "chapters", "data_hash", "manifest_path",
+__all__ = ["CHECKED_KEYS", "MANIFEST_VERSION", "SUFFIX", "checksum", "chapters_path", "chapters_vtt", "manifest_text", "VTT_SUFFIX", "build_manifest", "chapters", "data_hash", "manifest_path",
            "versions", "write_chapters_vtt", "write_manifest"]
 
 #: Format version of the manifest file itself; bump when its keys change meaning.
-MANIFEST_VERSION = 1
+#: 2 added ``checksum``.
+MANIFEST_VERSION = 2
+#: The keys that decide the frames, covered by ``checksum``: a manifest edited by hand in
+#: any of them no longer agrees with itself. (``created``, ``versions`` and the files
+#: written may differ between two renders of the same frames.)
+CHECKED_KEYS = ("manifest_version", "reproducible", "scene", "seeds", "data", "runs", "video", "chapters")
 SUFFIX = ".manifest.json"
 VTT_SUFFIX = ".chapters.vtt"
 
@@ -48,6 +53,13 @@ def data_hash(X: np.ndarray) -> str:
     digest = hashlib.sha256(repr(X.shape).encode("ascii"))
     digest.update(X.tobytes())
     return digest.hexdigest()
+
+
+def checksum(manifest: dict[str, Any]) -> str:
+    """``sha256:<hex>`` of the keys in :data:`CHECKED_KEYS`, as canonical JSON (sorted keys, no spaces)."""
+    part = {key: manifest.get(key) for key in CHECKED_KEYS}
+    text = json.dumps(part, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def chapters(timeline) -> list[dict[str, Any]]:
@@ -97,7 +109,7 @@ def _data_record(prepared) -> dict[str, Any]:
     return record
 
 
-def _runs_record(prepared) -> list[dict[str, Any]]:
+def runs_record(prepared) -> list[dict[str, Any]]:
     out = []
     for label, run in zip(prepared.labels, prepared.runs):
         settings = run.settings or {}
@@ -123,7 +135,8 @@ def _plain(value):
     return str(value)
 
 
-def build_manifest(result, *, folder: str | os.PathLike | None = None) -> dict[str, Any]:
+def build_manifest(result, *, folder: str | os.PathLike | None = None,
+                   where_now: dict | None = None) -> dict[str, Any]:
     """The manifest of a finished render.
 
     Parameters
@@ -133,6 +146,9 @@ def build_manifest(result, *, folder: str | os.PathLike | None = None) -> dict[s
     folder : path-like, optional
         Folder the manifest goes in (output paths are stored relative to it);
         default: the folder of the first output.
+    where_now : dict, optional
+        Output path -> where that output is now, for outputs still under
+        their temporary names (a render moves everything in together).
 
     Returns
     -------
@@ -148,16 +164,18 @@ def build_manifest(result, *, folder: str | os.PathLike | None = None) -> dict[s
         # An absolute path so the manifest re-renders from any working folder.
         scene_dict["data"]["source"] = data["file"]
     outputs = []
+    where_now = where_now or {}
     for path in result.paths:
         path = Path(path)
-        fmt = "png" if path.is_dir() else path.suffix.lstrip(".").lower()
-        if fmt == "png" and not path.is_dir():  # a picture beside the animation, not a frame folder
+        now = Path(where_now.get(path, path))
+        fmt = "png" if now.is_dir() else path.suffix.lstrip(".").lower()
+        if fmt == "png" and not now.is_dir():  # a picture beside the animation, not a frame folder
             fmt = "poster" if path.stem.endswith("_poster") else "still"
         entry = {"format": fmt, "path": _relative(path, folder)}
-        if path.is_dir():
-            entry["files"] = len(list(path.glob("*.png")))
-        elif path.exists():
-            entry["bytes"] = path.stat().st_size
+        if now.is_dir():
+            entry["files"] = len(list(now.glob("*.png")))
+        elif now.exists():
+            entry["bytes"] = now.stat().st_size
         outputs.append(entry)
     timeline = prepared.timeline
     return {
@@ -169,7 +187,7 @@ def build_manifest(result, *, folder: str | os.PathLike | None = None) -> dict[s
         "seeds": {"data": scene.data.seed, "runs": [m.seed for _, m in get_kind(scene.kind).models(scene)]},
         "versions": dict(versions()),
         "data": data,
-        "runs": _runs_record(prepared),
+        "runs": runs_record(prepared),
         "video": {"n_frames": int(result.n_frames), "fps": int(result.fps), "width": int(result.width),
                   "height": int(result.height), "duration": round(result.n_frames / result.fps, 6)},
         "outputs": outputs,
@@ -193,6 +211,18 @@ def manifest_path(media: str | os.PathLike) -> Path:
     return media.parent / f"{name}{SUFFIX}"
 
 
+def chapters_path(manifest: str | os.PathLike) -> Path:
+    """``<name>.chapters.vtt`` beside ``<name>.manifest.json``."""
+    manifest = Path(manifest)
+    return manifest.with_name(manifest.name[: -len(SUFFIX)] + VTT_SUFFIX)
+
+
+def manifest_text(manifest: dict[str, Any]) -> str:
+    """The manifest as indented JSON with its :func:`checksum`."""
+    manifest = {**manifest, "checksum": checksum(manifest)}
+    return json.dumps(manifest, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
 def _write_atomic(path: Path, text: str) -> Path:
     """Write `text` under a temporary name beside `path`, then rename: never a half-written file."""
     # The renderer's helper, not tempfile.mkstemp: mkstemp makes files only the owner can read.
@@ -200,9 +230,9 @@ def _write_atomic(path: Path, text: str) -> Path:
 
 
 def write_manifest(manifest: dict[str, Any], path: str | os.PathLike) -> Path:
-    """Write a manifest as indented JSON, atomically (temporary file + :func:`os.replace`)."""
+    """Write a manifest as indented JSON with its :func:`checksum`, atomically (temporary file + :func:`os.replace`)."""
     path = Path(path)
-    text = json.dumps(manifest, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    text = manifest_text(manifest)
     try:
         return _write_atomic(path, text)
     except OSError as error:
@@ -219,10 +249,15 @@ def _vtt_time(seconds: float) -> str:
 
 def write_chapters_vtt(manifest: dict[str, Any], path: str | os.PathLike) -> Path:
     """The chapter marks as a WebVTT chapters track (for HTML5 players and VLC)."""
+    return _write_atomic(Path(path), chapters_vtt(manifest))
+
+
+def chapters_vtt(manifest: dict[str, Any]) -> str:
+    """Text of the WebVTT chapters track of a manifest's chapter marks."""
     marks = manifest["chapters"]
     end = manifest["video"]["duration"]
     lines = ["WEBVTT", ""]
     for i, mark in enumerate(marks):
         stop = marks[i + 1]["time"] if i + 1 < len(marks) else end
         lines += [str(i + 1), f"{_vtt_time(mark['time'])} --> {_vtt_time(stop)}", mark["title"], ""]
-    return _write_atomic(Path(path), "\n".join(lines))
+    return "\n".join(lines)

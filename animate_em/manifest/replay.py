@@ -5,6 +5,7 @@ glue that also writes files); this module only reads and checks.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import warnings
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from animate_em.errors import UserError
-from animate_em.manifest.record import MANIFEST_VERSION, data_hash, versions
+from animate_em.untrusted import MAX_MANIFEST_BYTES, load_json, read_bounded
+from animate_em.manifest.record import MANIFEST_VERSION, checksum, data_hash, runs_record, versions
 from animate_em.scene.prepared import prepare
 
 __all__ = ["VersionWarning", "load", "load_manifest", "prepare_from_manifest", "recorded_formats",
@@ -35,17 +37,8 @@ def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
         Missing, unreadable or malformed file, or a manifest format newer than this package reads.
     """
     where = os.fspath(path)
-    try:
-        with open(where, encoding="utf-8") as handle:
-            manifest = json.load(handle)
-    except FileNotFoundError:
-        raise UserError(f"manifest not found: {where}") from None
-    except IsADirectoryError:
-        raise UserError(f"{where}: is a folder, not a manifest file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise UserError(f"{where}: not a valid manifest (invalid JSON: {str(error).splitlines()[0]})") from None
-    except OSError as error:
-        raise UserError(f"{where}: cannot read manifest ({(error.strerror or str(error)).lower()})") from None
+    raw = read_bounded(where, "manifest", MAX_MANIFEST_BYTES)
+    manifest = load_json(raw, where, "manifest")
     if not isinstance(manifest, dict):
         raise UserError(f"{where}: not a valid manifest (expected a JSON object)")
     version = manifest.get("manifest_version")
@@ -64,6 +57,45 @@ def load_manifest(path: str | os.PathLike) -> dict[str, Any]:
     if not isinstance(manifest["data"].get("sha256"), str):
         raise UserError(f"{where}: not a valid manifest (no data sha256)")
     return manifest
+
+
+def _check_checksum(manifest: dict[str, Any], where: str) -> None:
+    """A manifest agrees with itself: its checksum covers what it records.
+
+    Manifests of format 1 had no checksum; one cannot be told from a
+    format-2 manifest whose checksum was removed, so neither is trusted.
+    """
+    recorded = manifest.get("checksum")
+    if recorded is None:
+        raise UserError(f"{where}: the manifest has no checksum, so it cannot be checked against itself "
+                        f"(format {manifest['manifest_version']}; edited by hand, or written by an older "
+                        "animate-em?); render the scene again for a manifest that can be")
+    if recorded != checksum(manifest):
+        raise UserError(f"{where}: the manifest does not agree with itself (its checksum does not match what it "
+                        "records: edited by hand?); render the scene again instead")
+
+
+def _check_results(prepared, manifest: dict[str, Any], where: str) -> None:
+    """The runs fitted again end where the manifest says they ended (same K, iterations, log-likelihood)."""
+    recorded = manifest.get("runs")
+    if not isinstance(recorded, list):
+        return
+    fitted = runs_record(prepared)
+    if len(recorded) != len(fitted):
+        raise UserError(f"{where}: the manifest does not agree with itself: it records {len(recorded)} runs, "
+                        f"its scene has {len(fitted)}")
+    for number, (old, new) in enumerate(zip(recorded, fitted), start=1):
+        if not isinstance(old, dict):
+            raise UserError(f"{where}: not a valid manifest (run {number} is not a record)")
+        final = old.get("final_log_likelihood")
+        same = (old.get("k") == new["k"] and old.get("n_iter") == new["n_iter"]
+                and isinstance(final, (int, float)) and not isinstance(final, bool)
+                and abs(final - new["final_log_likelihood"]) <= 1e-6 * max(1.0, abs(new["final_log_likelihood"])))
+        if not same:
+            raise UserError(f"{where}: the manifest does not agree with itself: run {number} fitted again ends at "
+                            f"log-likelihood {new['final_log_likelihood']:.6g} after {new['n_iter']} iterations "
+                            f"(K = {new['k']}), the manifest records {final!r} after {old.get('n_iter')!r} "
+                            f"(K = {old.get('k')!r}); edited by hand?")
 
 
 def version_differences(manifest: dict[str, Any]) -> list[str]:
@@ -113,12 +145,19 @@ def _check_data(scene, manifest: dict[str, Any], where: str) -> None:
     from animate_em.scene.runs.data import load_scene_data
 
     data = manifest["data"]
-    loaded = load_scene_data(scene.data)
     recorded_file = data.get("file_sha256")
-    file_sha = (loaded.get("meta") or {}).get("sha256")
-    if data.get("kind") == "file" and recorded_file and file_sha and file_sha != recorded_file:
-        raise UserError(f"{where}: data file {scene.data.source} has changed since the render "
-                        f"(sha256 {file_sha[:12]}..., manifest {recorded_file[:12]}...)")
+    if data.get("kind") == "file" and isinstance(recorded_file, str):
+        # The file's bytes are checked before it is parsed: a manifest names its file by an
+        # absolute path, and an error about a file it was not made from must not quote that file.
+        from animate_em.untrusted import available_memory, read_bounded
+
+        memory = available_memory()
+        raw = read_bounded(scene.data.source, "data file", None if memory is None else memory // 16)
+        file_sha = hashlib.sha256(raw).hexdigest()
+        if file_sha != recorded_file:
+            raise UserError(f"{where}: data file {scene.data.source} has changed since the render "
+                            f"(sha256 {file_sha[:12]}..., manifest {recorded_file[:12]}...)")
+    loaded = load_scene_data(scene.data)
     actual = data_hash(loaded["X"])
     if actual != data["sha256"]:
         raise UserError(f"{where}: the data loaded from {scene.data.source!r} does not match the render "
@@ -160,6 +199,7 @@ def load(path: str | os.PathLike, *, strict: bool = False, check_data: bool = Tr
                         "re-render those from the code, not from the manifest")
     _check_versions(manifest, where, strict)
     scene = _scene_from(manifest, where, Path(where).resolve().parent)
+    _check_checksum(manifest, where)
     if check_data:
         _check_data(scene, manifest, where)
     return scene
@@ -181,6 +221,7 @@ def prepare_from_manifest(path: str | os.PathLike, *, strict: bool = False):
     scene = load(path, strict=strict)
     manifest = load_manifest(path)
     prepared = prepare(scene)
+    _check_results(prepared, manifest, os.fspath(path))
     expected = manifest["video"]["n_frames"]
     if len(prepared.timeline) != expected:
         raise UserError(f"{os.fspath(path)}: re-rendering gives {len(prepared.timeline)} frames, the manifest "

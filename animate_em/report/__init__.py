@@ -25,6 +25,7 @@ from typing import Callable
 import numpy as np
 
 from animate_em.errors import UserError
+from animate_em.signals import deferred
 from animate_em.report.analysis import ReportData, analyse
 from animate_em.report.inputs import Inputs, resolve
 from animate_em.report.pdf import Block
@@ -133,10 +134,13 @@ def check_targets(folder: Path, names) -> None:
         raise _cannot(folder, "it is a file, not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise _cannot(folder, "permission denied")
+    from animate_em.encode.atomic import check_target
+
     for name in names:
         target = folder / name
         if target.is_dir() and not target.is_symlink():
             raise _cannot(folder, f"{target} is a folder")
+        check_target(target)   # a FIFO or a device among the report's files is refused, never replaced
 
 
 def _workspace(folder: Path, names) -> tuple[Path, list[Path]]:
@@ -265,13 +269,15 @@ def build_report(source=None, output_dir=None, *, k: int | None = None, covarian
                      frames_per_iteration=frames_per_iteration, k_max=k_max, as_data=as_data)
     folder = Path(output_dir) if output_dir is not None else Path("output") / f"report-{inputs.name}"
     names = output_names(gif)
-    tmp, made = _workspace(folder, names)
-    # Announced only once data, fit, settings and every target file are known good, so a user
-    # error is the only line printed. (Model selection is capped at the distinct points, so the
-    # studies cannot fail on the data.)
-    tell(STAGES[0])
+    tmp, made = None, []
     done = False
     try:
+        with deferred():   # the workspace exists only once the clean-up below knows it
+            tmp, made = _workspace(folder, names)
+        # Announced only once data, fit, settings and every target file are known good, so a user
+        # error is the only line printed. (Model selection is capped at the distinct points, so the
+        # studies cannot fail on the data.)
+        tell(STAGES[0])
         data = analyse(inputs.X, inputs.run, name=inputs.name, title=inputs.title, source=inputs.source,
                        true_params=inputs.true_params, n_restarts=n_restarts, restart_tol=restart_tol,
                        restart_max_iter=restart_max_iter, restart_seed=inputs.run.settings.get("seed", 0),
@@ -286,10 +292,14 @@ def build_report(source=None, output_dir=None, *, k: int | None = None, covarian
         paths = _draw_everything(data, inputs, tmp, gif=gif, gif_width=gif_width, tell=tell,
                                  on_frame=on_frame)
         pages = paths.pop("_pages")
-        _move_in(tmp, folder)
+        with deferred():   # every file moves in, or (on failure) none: an interrupt waits
+            _move_in(tmp, folder)
         done = True
+    except OSError as error:
+        raise _cannot(folder, (error.strerror or str(error)).lower()) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         if not done:
             _remove_empty(made)
     out = {key: (None if p is None else folder / Path(p).name) for key, p in paths.items()}

@@ -58,7 +58,7 @@ def _true_weights(true_params):
 
 def _from_scene(source, overrides: dict) -> Inputs:
     from animate_em import datasets
-    from animate_em.animation import as_prepared
+    from animate_em.animation import as_prepared, safe_name
     from animate_em.scene import builtin_scenes
 
     prepared = as_prepared(source if source is not None else "em-basics", overrides=overrides)
@@ -71,7 +71,8 @@ def _from_scene(source, overrides: dict) -> Inputs:
            "description": meta.get("description"), "columns": list(prepared.columns),
            "units": prepared.units, "sha256_file": file_meta.get("sha256"), "data_seed": scene.data.seed,
            "true_weights": _true_weights(prepared.true_params)}
-    return Inputs(name=scene.name, title=scene.title or f"EM on {src['dataset']}", X=prepared.X,
+    # The name comes from the scene file, which may come from anyone: it names a folder, never a path.
+    return Inputs(name=safe_name(scene.name), title=scene.title or f"EM on {src['dataset']}", X=prepared.X,
                   run=prepared.runs[0], prepared=prepared, source=src, true_params=prepared.true_params)
 
 
@@ -97,7 +98,9 @@ def _from_data(source, model: dict, columns, style: dict, k_max: int) -> Inputs:
                        n_init=settings["n_init"], init=settings["init"], seed=settings["seed"])
         k = sel.best_k
     run = fit(X, k, **settings)
-    name = Path(data.name).stem if os.sep in data.name or "." in data.name else data.name
+    from animate_em.animation import safe_name
+
+    name = safe_name(Path(data.name).stem if os.sep in data.name or "." in data.name else data.name)
     scene = Scene.default().with_overrides({"name": name, "title": f"EM fits {k} Gaussians to {data.name}",
                                             **style})
     label = f"init={settings['init']}, seed={settings['seed']}"

@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 
 from animate_em.encode.video import check_h264_level
 from animate_em.errors import UserError
+from animate_em.signals import deferred
 
 from .beamer import write_beamer
 from .items import SlideItem, _notes, caption_text
@@ -45,10 +46,11 @@ class DeckResult:
 
 def _check_output(path: Path) -> Path:
     """Fail before any rendering if the deck cannot be written where asked."""
+    from animate_em.encode.atomic import check_target
+
     if path.suffix.lower() != ".pptx":
         raise UserError(f"deck must be a .pptx file, got {path}")
-    if path.is_dir():
-        raise UserError(f"cannot write {path}: it is a folder")
+    check_target(path)   # a folder, a FIFO or a device is refused, never replaced
     for ancestor in path.parents:
         if ancestor.exists():
             if not ancestor.is_dir():
@@ -56,9 +58,10 @@ def _check_output(path: Path) -> Path:
             break
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=path.parent)
-        os.close(handle)
-        os.unlink(probe)
+        with deferred():   # the probe never outlives an interrupt
+            handle, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=path.parent)
+            os.close(handle)
+            os.unlink(probe)
     except OSError as error:
         raise UserError(f"cannot write {path} ({(error.strerror or str(error)).lower()})") from None
     return path
@@ -80,9 +83,10 @@ def _check_targets(path: Path, media: Path, names: Sequence[str], beamer: bool, 
                 raise UserError(f"cannot write the step videos to {folder}: it is a file, not a folder")
     if beamer:
         files.append(path.with_suffix(".tex"))
+    from animate_em.encode.atomic import check_target
+
     for file in files:
-        if file.is_dir() and not file.is_symlink():
-            raise UserError(f"cannot write {file}: it is a folder")
+        check_target(file)
 
 
 def _remove_made(made: Sequence[Path]) -> None:
@@ -212,10 +216,11 @@ def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | N
     except UserError:
         _remove_made(made)
         raise
-    scratch = Path(tempfile.mkdtemp(prefix=f".{path.stem}_media.tmp-", dir=path.parent))
-    pptx_tmp = tex_tmp = None
+    scratch = pptx_tmp = tex_tmp = None
     done = False
     try:
+        with deferred():   # created and known to the clean-up below before a signal can strike
+            scratch = Path(tempfile.mkdtemp(prefix=f".{path.stem}_media.tmp-", dir=path.parent))
         items, scene_items = [], []
         for i, name in enumerate(names):
             if on_scene is not None:
@@ -237,13 +242,15 @@ def build_deck(scenes: Sequence, path: str | os.PathLike, *, overrides: dict | N
         if beamer:
             tex_tmp = scratch / "deck.tex"
             write_beamer(scene_items, tex_tmp, media_prefix=_tex_path(media, tex.parent), title=path.stem)
-        _move_media(scratch, media, items)
-        os.replace(pptx_tmp, path)
-        if tex is not None:
-            os.replace(tex_tmp, tex)
+        with deferred():   # the media, the deck and the .tex land together
+            _move_media(scratch, media, items)
+            os.replace(pptx_tmp, path)
+            if tex is not None:
+                os.replace(tex_tmp, tex)
         done = True
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
         if not done:
             _remove_made(made)
     for item in items:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import imageio.v3 as iio
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -158,3 +159,38 @@ def test_tol_zero_runs_exactly_max_iter(runner, tmp_path):
 
     prepared = as_prepared("em-basics", overrides={"tol": 0, "max_iter": 7})
     assert prepared.runs[0].n_iter == 7
+
+
+def test_pictures_take_the_stem_of_the_named_video(runner, tmp_path):
+    # A video name with --poster (and no --format) asks for both: the MP4 and the poster beside it,
+    # named after the video, so renders of different data into one folder do not overwrite each other.
+    target = tmp_path / "out" / "iris.mp4"
+    result = runner.invoke(main, ["render", *QUICK, "--data", "blobs", "-k", "3", "-o", str(target),
+                                  "--poster", "--still", "--quiet"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out"
+    assert result.stdout.split() == [str(target), str(folder / "iris.png"), str(folder / "iris_poster.png")]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "iris.chapters.vtt", "iris.manifest.json", "iris.mp4", "iris.png", "iris_poster.png"]
+    assert iio.imread(folder / "iris_poster.png").shape[1] == 854
+
+
+def test_a_pandas_row_index_is_skipped_with_one_line_and_columns_override_it(runner, tmp_path):
+    data = tmp_path / "iris.csv"
+    rows = [f"{i},{1.0 + (i % 3) * 2 + 0.1 * (i % 7)},{0.2 + (i % 3) + 0.05 * (i % 5)}" for i in range(60)]
+    data.write_text(",petal length (cm),petal width (cm)\n" + "\n".join(rows) + "\n")
+    result = runner.invoke(main, ["render", *QUICK, "--data", str(data), "-k", "3", "--still", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "row index" in notes[0] and "skipped" in notes[0]
+    from animate_em.animation import as_prepared
+
+    prepared = as_prepared("em-basics", overrides={"data": str(data), "k": 3, "max_iter": 2})
+    assert prepared.columns == ("petal length (cm)", "petal width (cm)")
+    result = runner.invoke(main, ["render", *QUICK, "--data", str(data), "--columns", "0,petal width (cm)",
+                                  "-k", "3", "--still", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "note:" not in result.stderr
+    prepared = as_prepared("em-basics", overrides={"data": str(data), "columns": [0, "petal width (cm)"],
+                                                   "k": 3, "max_iter": 2})
+    np.testing.assert_array_equal(prepared.X[:, 0], np.arange(60))

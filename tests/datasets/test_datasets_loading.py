@@ -293,3 +293,35 @@ def test_decimal_commas_are_refused_with_a_hint(tmp_path, text, line):
 def test_numbers_float_accepts_but_a_data_file_should_not(tmp_path, bad):
     message = _error(_write(tmp_path, "u.csv", f"x,y\n{bad},2\n3,4\n5,7\n6,8\n"))
     assert f"non-numeric value {bad!r}" in message and "line 2" in message
+
+
+# --- a row index written by pandas' to_csv -------------------------------------
+
+_PANDAS = ",petal length (cm),petal width (cm)\n0,1.4,0.2\n1,1.3,0.2\n2,4.7,1.4\n3,5.1,1.9\n"
+
+
+@pytest.mark.parametrize("text", [_PANDAS, _PANDAS.replace(",petal", "Unnamed: 0,petal", 1),
+                                  _PANDAS.replace("\n2,", "\n7,").replace("\n3,", "\n12,")])
+def test_an_unnamed_leading_column_counting_rows_is_skipped_with_a_note(tmp_path, text):
+    X, meta = load_data(_write(tmp_path, "iris.csv", text))
+    np.testing.assert_array_equal(X, [[1.4, 0.2], [1.3, 0.2], [4.7, 1.4], [5.1, 1.9]])
+    assert meta["columns"] == ["petal length (cm)", "petal width (cm)"]
+    assert meta["indices"] == [1, 2]
+    assert len(meta["notes"]) == 1 and "row index" in meta["notes"][0] and "--columns" in meta["notes"][0]
+
+
+@pytest.mark.parametrize("text", [
+    "id,a,b\n0,1.4,0.2\n1,1.3,0.2\n2,4.7,1.4\n",          # named: data, not an index
+    ",a,b\n0,1.4,0.2\n2,1.3,0.2\n1,4.7,1.4\n",            # does not count upwards
+    ",a,b\n0.5,1.4,0.2\n1.5,1.3,0.2\n2.5,4.7,1.4\n",      # not whole numbers
+    "0,1.4,0.2\n1,1.3,0.2\n2,4.7,1.4\n",                  # no header: nothing says it is unnamed
+])
+def test_a_leading_column_that_is_not_an_unnamed_row_count_is_kept(tmp_path, text):
+    X, meta = load_data(_write(tmp_path, "d.csv", text))
+    assert X.shape == (3, 3) and meta["notes"] == [] and meta["indices"] == [0, 1, 2]
+
+
+def test_columns_override_the_row_index_rule(tmp_path):
+    X, meta = load_data(_write(tmp_path, "iris.csv", _PANDAS), columns=[0, "petal width (cm)"])
+    np.testing.assert_array_equal(X[:, 0], [0, 1, 2, 3])
+    assert meta["notes"] == [] and meta["indices"] == [0, 2]

@@ -115,3 +115,88 @@ def test_partial_init_means_only_assigns_points_to_the_given_means():
     s0 = fit(X, 3, means_init=means, max_iter=0).snapshots[0]
     np.testing.assert_allclose(s0.means, means, atol=1e-12)
     assert (s0.weights > 0.2).all()
+
+
+###############################################################################
+# The fast seeding computes what the textbook algorithm computes
+#
+# The seeders work block by block on feature-major data (fast at 1e6
+# points); these plain versions, on row-major data as the algorithm is
+# written, must give the very same centers, labels and scatter.
+
+
+def _plain_squared_distances(X, centers):
+    return np.stack([np.einsum("ij,ij->i", X - c, X - c) for c in centers], axis=1)
+
+
+def _plain_kmeans_plusplus(X, k, rng):
+    n = len(X)
+    n_trials = 2 + int(np.log(k))
+    centers = [X[rng.integers(n)]]
+    closest = _plain_squared_distances(X, centers)[:, 0]
+    for _ in range(1, k):
+        cumulative = np.cumsum(closest)
+        picks = np.searchsorted(cumulative, rng.random(n_trials) * cumulative[-1], side="right")
+        picks = np.minimum(picks, np.flatnonzero(closest > 0)[-1])
+        candidates = np.minimum(closest[:, None], _plain_squared_distances(X, X[picks]))
+        best = int(np.argmin(candidates.sum(axis=0)))
+        centers.append(X[picks[best]])
+        closest = candidates[:, best]
+    return np.array(centers)
+
+
+def _seeding_data():
+    """Several clusters, 40000 points (several blocks), a grid of ties, duplicated points."""
+    rng = np.random.default_rng(21)
+    blobs = rng.normal(size=(40000, 2)) * 0.7 + rng.uniform(-8, 8, size=(6, 2))[rng.integers(6, size=40000)]
+    grid = np.stack(np.meshgrid(np.arange(12.0), np.arange(9.0)), axis=-1).reshape(-1, 2)
+    grid = np.concatenate([grid, grid[:20], grid[:20]])
+    return {"blobs": blobs, "grid": grid}
+
+
+@pytest.mark.parametrize("name", ["blobs", "grid"])
+@pytest.mark.parametrize("k", [2, 5, 9])
+def test_kmeans_plusplus_picks_what_the_plain_algorithm_picks(name, k):
+    from animate_em.em import init
+
+    X = _seeding_data()[name]
+    X = X - X.mean(axis=0)
+    for seed in range(3):
+        centers, labels = init.kmeans_plusplus(np.ascontiguousarray(X.T), k, np.random.default_rng(seed))
+        np.testing.assert_array_equal(centers, _plain_kmeans_plusplus(X, k, np.random.default_rng(seed)))
+        # The labels tracked while seeding are the nearest centers, the first on ties.
+        np.testing.assert_array_equal(labels, _plain_squared_distances(X, centers).argmin(axis=1))
+
+
+@pytest.mark.parametrize("name", ["blobs", "grid"])
+def test_assignment_distances_and_scatter_match_the_plain_computation(name):
+    from animate_em.em import init
+
+    X = _seeding_data()[name]
+    columns = np.ascontiguousarray(X.T)
+    centers = X[[0, 7, 30, 31, 95]] + [0.25, 0.0]
+    plain = _plain_squared_distances(X, centers)
+    np.testing.assert_array_equal(init.squared_distances(columns, centers), plain)
+    labels, closest = init.assign(columns, centers)
+    np.testing.assert_array_equal(labels, plain.argmin(axis=1))
+    np.testing.assert_array_equal(closest, plain.min(axis=1))
+    counts, scatter = init.scatter_from_labels(columns, labels, centers)
+    for c in range(len(centers)):
+        diff = X[labels == c] - centers[c]
+        np.testing.assert_array_equal(scatter[c], diff.T @ diff)
+    np.testing.assert_array_equal(counts, np.bincount(labels, minlength=len(centers)))
+
+
+def test_lloyd_labels_are_the_nearest_centers_when_it_settles():
+    from animate_em.em import init
+
+    X = _seeding_data()["blobs"]
+    columns = np.ascontiguousarray(X.T)
+    start, _ = init.kmeans_plusplus(columns, 6, np.random.default_rng(0))
+    centers, labels = init.lloyd(columns, start)
+    assert labels is not None
+    np.testing.assert_array_equal(labels, _plain_squared_distances(X, centers).argmin(axis=1))
+    for c in range(6):
+        np.testing.assert_allclose(centers[c], X[labels == c].mean(axis=0), rtol=1e-12)
+    _, unsettled = init.lloyd(columns, start, max_iter=1)
+    assert unsettled is None

@@ -108,3 +108,162 @@ def test_sample_draws_from_the_final_mixture():
         mine = Y[labels == k]
         np.testing.assert_allclose(mine.mean(axis=0), run.final.means[k], atol=0.15)
     np.testing.assert_allclose(np.bincount(labels, minlength=3) / 3000, run.final.weights, atol=0.03)
+
+
+###############################################################################
+# Collapse decided with a margin above rounding, per column
+
+
+def _mixed_scales(n=250, seed=16):
+    """Two clear clusters; one column around 1e12, the other around 1e-12."""
+    rng = np.random.default_rng(seed)
+    labels = np.repeat([0, 1], [3 * n // 5, n - 3 * n // 5])
+    centers = np.array([[-2.0, 1.5], [2.5, -1.0]])
+    return (centers[labels] + rng.normal(size=(n, 2)) * 0.5) * [1e12, 1e-12], labels
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+@pytest.mark.parametrize("reg_covar", [1e-6, 0.0])
+def test_columns_of_wildly_different_scales_fit_like_sklearn(covariance_type, reg_covar):
+    sklearn_mixture = pytest.importorskip("sklearn.mixture")
+    X, labels = _mixed_scales()
+    run = fit(X, 2, covariance_type=covariance_type, reg_covar=reg_covar, seed=0)
+    assert run.collapse is None and run.converged
+    assert abs(np.corrcoef(run.predict(X), labels)[0, 1]) == pytest.approx(1.0)
+    gm = sklearn_mixture.GaussianMixture(2, covariance_type=covariance_type, reg_covar=reg_covar,
+                                         random_state=0).fit(X)
+    assert gm.converged_
+    assert abs(np.corrcoef(run.predict(X), gm.predict(X))[0, 1]) == pytest.approx(1.0)
+    assert run.final.log_likelihood / len(X) == pytest.approx(gm.score(X), abs=1e-3)
+
+
+def test_each_column_has_its_own_collapse_floor():
+    from animate_em.em.estep import Prepared
+
+    X, _ = _mixed_scales()
+    floor = Prepared(X).floor
+    assert floor.shape == (2,)
+    # Far below each column's own variance, and scaled as the column squared.
+    variances = X.var(axis=0)
+    assert (floor < 1e-20 * variances).all()
+    assert floor[0] / floor[1] == pytest.approx((np.abs(X[:, 0] - X[:, 0].mean()).max()
+                                                 / np.abs(X[:, 1] - X[:, 1].mean()).max()) ** 2)
+
+
+def test_fallback_covariance_keeps_each_column_scale():
+    from animate_em.em.init import fallback_covariance
+
+    X, _ = _mixed_scales()
+    variances = np.diag(fallback_covariance(X, 2, 0.0))
+    np.testing.assert_allclose(variances, X.var(axis=0) / 2, rtol=1e-12)
+
+
+def test_collapse_stops_at_the_same_iteration_whatever_the_row_order_and_scale():
+    """Whether a nearly flat component has collapsed must not hang on rounding.
+
+    30 points, K = 5, no regularisation: one component flattens onto two
+    points. Reordering the rows changes only the summation order (rounding);
+    a pivot compared at rounding level (as before) stopped anywhere from
+    iteration 6 to 14 over these orders.
+    """
+    from animate_em.datasets.registry import get
+
+    X = get("blobs", seed=0, n_samples=30).X
+    start = fit(X, 5, seed=1, reg_covar=0.0, max_iter=0).final
+    stops = set()
+    for order in range(40):
+        perm = np.random.default_rng(order).permutation(len(X))
+        for scale in (1.0, 1e-3):
+            run = fit(X[perm] * scale, 5, tol=1e-4, reg_covar=0.0, weights_init=start.weights,
+                      means_init=start.means * scale, covariances_init=start.covariances * scale**2)
+            assert run.collapse is not None
+            stops.add((run.n_iter, run.collapse.iteration))
+    assert stops == {(5, 6)}
+
+
+def test_singular_decision_ignores_the_sign_of_a_pivot_at_rounding_level():
+    from animate_em.em.gaussian import REL_PIVOT, Singular, precision_cholesky
+
+    direction = np.array([0.6, 0.8])
+    line = 4.0 * np.outer(direction, direction)
+    floor = np.zeros(2)
+    # The collapse scene's pivot came out as -8e-13 of its diagonal on one
+    # machine and above 1e-13 on another; both are the same collapse.
+    for noise in (1e-16, -1e-16, 1e-12, -1e-12, 0.5 * REL_PIVOT):
+        cov = line + noise * np.diag([0.0, 1.0])
+        with pytest.raises(Singular):
+            precision_cholesky(cov[None], "full", 1, 2, floor)
+    # A thin but real spread (conditional sd 1e-4 of the sd) is no collapse.
+    thin = line + 1e-8 * line[1, 1] * np.diag([0.0, 1.0])
+    precision_cholesky(thin[None], "full", 1, 2, floor)
+
+
+def test_parameters_handed_in_need_only_be_usable_not_clear_of_the_collapse_margin():
+    """A snapshot scored (or a recorded history checked) may be thinner than EM would keep."""
+    from animate_em.em.gaussian import REL_PIVOT, Singular, precision_cholesky
+
+    direction = np.array([0.6, 0.8])
+    thin = 4.0 * np.outer(direction, direction) + 1e-2 * REL_PIVOT * np.diag([0.0, 2.56])
+    with pytest.raises(Singular):
+        precision_cholesky(thin[None], "full", 1, 2, 0.0)
+    snap = Snapshot(0, [0.5, 0.5], [[0.0, 0.0], [3.0, 0.0]], [np.eye(2), thin], 0.0)
+    X = np.array([[0.0, 0.0], [3.0, 0.0], [3.6, 0.8]])
+    resp = responsibilities(X, snap)
+    assert np.isfinite(resp).all()
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0)
+
+
+def test_a_nearly_flat_component_far_from_the_centre_keeps_its_pivot_accurate():
+    """Its uncentred scatter would lose ~log10(distance^2 / variance * condition) digits;
+    the M-step recomputes it centred, so the thin direction matches a direct computation."""
+    rng = np.random.default_rng(17)
+    t = rng.normal(size=200)
+    flat = np.stack([t, 0.5 * t + 1e-4 * rng.normal(size=200)], axis=1) * 0.2 + [40.0, -30.0]
+    wide = rng.normal(size=(300, 2)) * 3.0
+    X = np.concatenate([wide, flat])
+    run = fit(X, 2, seed=0, tol=0, max_iter=3, reg_covar=0.0)
+    assert run.collapse is None
+    for t_ in range(run.n_iter):
+        resp = run.responsibilities(X, t_)
+        nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
+        means = resp.T @ X / nk[:, None]
+        nxt = run.snapshots[t_ + 1]
+        for j in range(2):
+            diff = X - means[j]
+            cov = (resp[:, j] * diff.T) @ diff / nk[j]
+            # Pivot 2: the variance left across the line.
+            direct = cov[1, 1] - cov[0, 1] ** 2 / cov[0, 0]
+            ours = nxt.covariances[j, 1, 1] - nxt.covariances[j, 0, 1] ** 2 / nxt.covariances[j, 0, 0]
+            assert ours == pytest.approx(direct, rel=1e-6, abs=0)
+
+
+###############################################################################
+# Prepared data: fast, and the same numbers
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5])
+def test_column_means_equal_numpy_mean_bit_for_bit_in_every_layout(d):
+    from animate_em.em.estep import column_means
+
+    rng = np.random.default_rng(d)
+    A = rng.normal(size=(30011, d)) * 10.0 ** rng.uniform(-4, 4, size=d) + rng.normal(size=d) * 1e3
+    layouts = {"C": A, "F": np.asfortranarray(A), "column view": np.concatenate([A, A], axis=1)[:, :d],
+               "row step": np.repeat(A, 2, axis=0)[::2], "reversed": A[::-1]}
+    for name, X in layouts.items():
+        np.testing.assert_array_equal(column_means(X), X.mean(axis=0), err_msg=name)
+
+
+def test_prepared_columns_and_rows_are_the_centred_data_exactly():
+    from animate_em.em.estep import Prepared
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(5000, 2)) * [3.0, 1e-3] + [1e4, -7.0]
+    prepared = Prepared(X)
+    centred = X - X.mean(axis=0)
+    np.testing.assert_array_equal(prepared.columns, centred.T)
+    np.testing.assert_array_equal(prepared.features[3], centred[:, 0] * centred[:, 0])
+    np.testing.assert_array_equal(prepared.features[4], centred[:, 0] * centred[:, 1])
+    np.testing.assert_array_equal(prepared.scales, np.abs(centred).max(axis=0))
+    assert prepared._rows is None            # built only when needed
+    np.testing.assert_array_equal(prepared.X, centred)
+    assert prepared.X.flags.c_contiguous

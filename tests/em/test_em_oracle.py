@@ -44,8 +44,28 @@ def _tight_and_far():
     return np.concatenate([wide, tight]), 2
 
 
+# Columns of wildly different scales: two clear clusters in units, then one
+# column times 1e12 and the other times 1e-12. Each column's collapse test
+# follows its own scale; a floor set by the largest column (1e-5 as a
+# variance) would call every component of the small column collapsed.
+MIXED_UNITS = np.array([1e12, 1e-12])
+
+
+def _mixed_scales():
+    rng = np.random.default_rng(16)
+    labels = np.repeat([0, 1], [150, 100])
+    centers = np.array([[-2.0, 1.5], [2.5, -1.0]])
+    return (centers[labels] + rng.normal(size=(250, 2)) * [0.8, 0.6]) * MIXED_UNITS, 2
+
+
 DATASETS = {"separated": _well_separated, "overlapping": _overlapping, "3d": _three_d,
-            "tight_far": _tight_and_far}
+            "tight_far": _tight_and_far, "mixed_scales": _mixed_scales,
+            "mixed_scales_unregularised": _mixed_scales}
+# Perturbations of the start and tolerances on the means are in each column's units.
+UNITS = {"mixed_scales": MIXED_UNITS, "mixed_scales_unregularised": MIXED_UNITS}
+# With the default reg_covar (1e-6) the 1e-12 column is regularisation only;
+# without it both columns shape the fit.
+REG_COVAR = {"mixed_scales_unregularised": 0.0}
 TYPES = ("full", "tied", "diag", "spherical")
 
 
@@ -83,12 +103,12 @@ def _assert_covariances_close(ours: np.ndarray, reference: np.ndarray) -> None:
     assert worst <= RTOL, f"covariances differ by {worst:.3g} of sqrt(S_ii S_jj)"
 
 
-def _start(X, k, covariance_type):
+def _start(X, k, covariance_type, units=1.0, reg_covar=1e-6):
     """A reasonable start of the right type: our own k-means++ initial state."""
-    s0 = fit(X, k, covariance_type=covariance_type, seed=3, max_iter=0).final
+    s0 = fit(X, k, covariance_type=covariance_type, seed=3, max_iter=0, reg_covar=reg_covar).final
     # Perturb so the run has real work to do from a non-k-means start.
     rng = np.random.default_rng(5)
-    means = s0.means + rng.normal(scale=0.3, size=s0.means.shape)
+    means = s0.means + rng.normal(scale=0.3, size=s0.means.shape) * units
     weights = np.full(k, 1.0 / k)
     return weights, means, s0.covariances
 
@@ -104,17 +124,18 @@ CASES = [(name, t) for name in DATASETS for t in TYPES
 def test_trajectory_matches_sklearn_stepped_one_iteration_at_a_time(name, covariance_type):
     X, k = DATASETS[name]()
     d = X.shape[1]
-    weights, means, full = _start(X, k, covariance_type)
+    units, reg_covar = UNITS.get(name, 1.0), REG_COVAR.get(name, 1e-6)
+    weights, means, full = _start(X, k, covariance_type, units, reg_covar)
     cov_init = _type_shaped(full, covariance_type)
     precisions_init = _type_shaped(np.linalg.inv(full), covariance_type)
 
-    run = fit(X, k, covariance_type=covariance_type, tol=0, max_iter=STEPS,
+    run = fit(X, k, covariance_type=covariance_type, tol=0, max_iter=STEPS, reg_covar=reg_covar,
               weights_init=weights, means_init=means, covariances_init=cov_init)
     assert run.n_iter == STEPS and run.collapse is None
 
     gm = sklearn_mixture.GaussianMixture(
         k, covariance_type=covariance_type, weights_init=weights, means_init=means,
-        precisions_init=precisions_init, warm_start=True, max_iter=1, tol=0)
+        precisions_init=precisions_init, warm_start=True, max_iter=1, tol=0, reg_covar=reg_covar)
     bounds = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -125,11 +146,11 @@ def test_trajectory_matches_sklearn_stepped_one_iteration_at_a_time(name, covari
             bounds.append(gm.lower_bound_ * len(X))
             if step in (0, 9):
                 snap = run.snapshots[step + 1]
-                np.testing.assert_allclose(snap.means, gm.means_, rtol=RTOL, atol=1e-12)
+                np.testing.assert_allclose(snap.means / units, gm.means_ / units, rtol=RTOL, atol=1e-12)
                 np.testing.assert_allclose(snap.weights, gm.weights_, rtol=RTOL)
 
     final = run.final
-    np.testing.assert_allclose(final.means, gm.means_, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(final.means / units, gm.means_ / units, rtol=RTOL, atol=1e-12)
     np.testing.assert_allclose(final.weights, gm.weights_, rtol=RTOL)
     _assert_covariances_close(final.covariances, _sklearn_full(gm, covariance_type, k, d))
     np.testing.assert_allclose(run.log_likelihoods[:STEPS], bounds, rtol=RTOL)

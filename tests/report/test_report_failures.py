@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from animate_em.cli import main
+from animate_em.errors import UserError
 
 # Not --quiet: progress lines must not come before an error line.
 FAST = ["--restarts", "2", "--k-max", "4", "--select-n-init", "1", "--frames-per-iteration", "1",
@@ -123,7 +124,7 @@ def test_a_new_nested_folder_is_removed_when_the_report_fails(tmp_path, monkeypa
     monkeypatch.setattr(pdf, "write_pdf", broken)
     from animate_em.report import build_report
 
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="no space left on device"):
         build_report("blobs", tmp_path / "a" / "b" / "out", k=3, n_restarts=1, k_max=2, select_n_init=1,
                      gif=False, as_data=True)
     assert list(tmp_path.iterdir()) == []

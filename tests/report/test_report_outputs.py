@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from animate_em.cli import main
+from animate_em.errors import UserError
 
 FAST = ["--data", "--restarts", "3", "--k-max", "4", "--select-n-init", "1", "--frames-per-iteration", "1",
         "--gif-width", "320", "--quiet"]
@@ -165,7 +166,7 @@ def test_a_report_that_fails_midway_leaves_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdf, "write_pdf", broken)
     out = tmp_path / "out"
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="no space left on device"):   # one line, not an OSError traceback
         from animate_em.report import build_report
         build_report("blobs", out, k=3, n_restarts=2, k_max=2, select_n_init=1, gif=False, as_data=True)
     assert list(tmp_path.iterdir()) == []

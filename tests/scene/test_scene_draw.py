@@ -119,23 +119,30 @@ def test_frames_do_not_depend_on_the_users_rcparams():
         assert mpl.rcParams["font.family"] == ["DejaVu Sans"]
 
 
-def test_data_limits_hold_data_and_every_snapshot_ellipse():
+def test_data_limits_frame_the_data_not_the_first_guess():
     prepared = maker.baseline_prepared()
     X, run = prepared.X, prepared.runs[0]
     (x0, x1), (y0, y1) = data_limits(X, [run], sigma=2.0)
-    for snap in run.snapshots:
-        half = 2.0 * np.sqrt(np.diagonal(snap.covariances, axis1=1, axis2=2))
-        assert (snap.means - half >= [x0, y0]).all() and (snap.means + half <= [x1, y1]).all()
-    assert x0 < X[:, 0].min() and X[:, 0].max() < x1
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    assert (np.array([x0, y0]) < lo).all() and (hi < np.array([x1, y1])).all()
+    # The data's box fills at least 80 % of both ranges, however large the first ellipses were.
+    assert ((hi - lo) / np.array([x1 - x0, y1 - y0]) >= 0.8).all()
+    first = run.snapshots[0]
+    half = 2.0 * np.sqrt(np.diagonal(first.covariances, axis1=1, axis2=2))
+    assert ((first.means - half) < [x0, y0]).any() or ((first.means + half) > [x1, y1]).any()
 
 
-def test_data_limits_cap_a_wild_ellipse():
+def test_data_limits_ignore_a_wild_ellipse_but_make_room_for_a_final_one_at_the_edge():
     from animate_em.em.types import Run, Snapshot
     X = np.random.default_rng(0).normal(size=(50, 2))
+    span = np.ptp(X, axis=0)
     wild = Snapshot(0, np.ones(1), np.zeros((1, 2)), np.eye(2)[None] * 1e6, -1.0)
-    (x0, x1), _ = data_limits(X, [Run((wild,))], cap=1.0)
-    span = np.ptp(X[:, 0])
-    assert x1 - x0 <= 3.0 * span * (1 + 2 * 0.05) + 1e-9   # data +- one range, plus the margin
+    (x0, x1), (y0, y1) = data_limits(X, [Run((wild,))])
+    assert (np.array([x1 - x0, y1 - y0]) <= span * (1 + 2 * 0.07) * (1 + 2 * 0.04) + 1e-9).all()
+    # A small final ellipse just past the data's right edge stays inside.
+    edge = Snapshot(1, np.ones(1), np.array([[X[:, 0].max(), 0.0]]), np.eye(2)[None] * 1e-3, -1.0)
+    (x0, x1), _ = data_limits(X, [Run((wild, edge))])
+    assert x1 > X[:, 0].max() + 2 * np.sqrt(1e-3)
 
 
 def test_widen_to_aspect_gives_equal_scales():
@@ -207,3 +214,29 @@ def test_stamp_text_pastes_the_same_pixels_it_drew():
     canvas.restore_region(background)
     fig.draw_artist(text)
     assert not np.array_equal(np.asarray(canvas.buffer_rgba()), drawn)
+
+
+def _panel_cover(layout, sizing) -> float:
+    return sum(s.axes.width * s.axes.height for s in layout.panels) / (sizing.width * sizing.height)
+
+
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
+def test_panels_use_the_frame_in_rows_and_grids(size):
+    from animate_em.scene.draw.layout import Decor
+    from animate_em.scene.draw.parts import frame_sizing
+
+    sizing = frame_sizing(*size)
+    decor = Decor(header=0.0425, footer=0.038, trace_left=0.12, trace_top=0.04)
+    unit = size[1] / 480
+    # Measured before this layout (same decor, data 1.2 wide per unit tall): two runs in a row
+    # covered 28.9 % of the frame, three 20.2 %, nine in a grid 39.8 % with 140 x 129 px panels at 480p.
+    for n, arrangement, trace, least in ((2, "row", True, 0.31), (3, "row", True, 0.25), (9, "grid", False, 0.41)):
+        layout = frame_layout(sizing, n_panels=n, arrangement=arrangement, data_aspect=1.2, equal_aspect=True,
+                              show_trace=trace, decor=decor)
+        assert _panel_cover(layout, sizing) >= least, (n, _panel_cover(layout, sizing))
+        boxes = [s.axes for s in layout.panels]
+        for a, b in zip(boxes, boxes[1:]):    # nothing overlaps
+            assert a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0
+        assert min(b.x0 for b in boxes) >= layout.content.x0 and max(b.x1 for b in boxes) <= layout.content.x1
+        if n == 9:
+            assert boxes[0].width >= 143 * unit and boxes[0].height >= 130 * unit

@@ -103,18 +103,45 @@ def test_collapse_scene_catches_the_collapse_and_says_so(tiny):
     broken, healthy = prepared.runs
     assert broken.settings["reg_covar"] == 0.0 and broken.collapse is not None
     assert healthy.settings["reg_covar"] > 0.0 and healthy.collapse is None
+    # The data repeat one point three times; the collapsed component ends on it, alone.
+    X = prepared.X
+    values, counts = np.unique(X, axis=0, return_counts=True)
+    repeated = values[counts == 3]
+    assert len(X) == 32 and len(repeated) == 1 and counts.max() == 3
+    last = broken.final
+    j = broken.collapse.component
+    np.testing.assert_allclose(last.means[j], repeated[0], atol=1e-4)
+    assert last.weights[j] * len(X) == pytest.approx(3.0, abs=0.01)
+    # Its determinant falls by orders of magnitude and the likelihood shoots up in the last valid step.
+    dets = [np.linalg.det(s.covariances[j]) for s in broken.snapshots]
+    assert dets[-1] < 1e-10 * dets[0] and dets[-2] < 1e-2 * dets[0]
     trace = prepared.traces[0]
-    # The likelihood shoots up in the last valid step before the collapse.
     assert trace[-1] - trace[-2] > 3 * abs(trace[1] - trace[0])
     source = frame_source(prepared)
     source.frame(len(source) - 1)
     notices = [o for _, o in source.overlays_run]
     assert len(notices) == 1 and isinstance(notices[0], CollapseNotice)
     text = notices[0].text.get_text()
-    assert f"component {broken.collapse.component + 1} collapsed" in text and "∞" in text
+    assert f"component {broken.collapse.component + 1} collapsed onto a single point" in text and "∞" in text
     assert notices[0].text.get_visible()
     assert "collapsed" in source.end_line.texts[0].get_text() or "highest" in source.end_line.texts[0].get_text()
     assert "reg_covar = 0.1" in source.end_line.texts[0].get_text()   # the collapsed run is never "best"
+
+
+def test_collapse_scene_stops_at_the_same_iteration_whatever_the_row_order(tiny):
+    """Reordering the rows changes only rounding; the scene must collapse where it always does."""
+    from animate_em.em import fit
+
+    prepared = tiny["collapse"]
+    broken = prepared.runs[0]
+    assert (broken.n_iter, broken.collapse.iteration) == (7, 8)
+    model = prepared.scene.model
+    start = fit(prepared.X, model.k, init=model.init, seed=model.seed, reg_covar=0.0, max_iter=0).final
+    for order in range(5):
+        rows = np.random.default_rng(order).permutation(len(prepared.X))
+        run = fit(prepared.X[rows], model.k, tol=model.tol, reg_covar=0.0, weights_init=start.weights,
+                  means_init=start.means, covariances_init=start.covariances)
+        assert (run.n_iter, run.collapse.iteration) == (7, 8)
 
 
 def test_collapse_text_names_the_shape():

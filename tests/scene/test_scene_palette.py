@@ -46,13 +46,14 @@ def test_contrast_ratio_extremes():
     assert contrast_ratio("#777777", "#777777") == pytest.approx(1.0)
 
 
-def test_component_rgb_cycles_past_the_palette():
+def test_component_rgb_extends_past_the_theme_and_cycles_past_twenty():
     theme = THEMES["light"]
-    rgb = component_rgb(theme, 10)
-    assert rgb.shape == (10, 3)
+    rgb = component_rgb(theme, 22)
+    assert rgb.shape == (22, 3)
     assert np.allclose(rgb[0], [0xE6 / 255, 0x9F / 255, 0.0])
-    assert np.array_equal(rgb[8], rgb[0]) and np.array_equal(rgb[9], rgb[1])
-    assert len({tuple(c) for c in rgb[:8]}) == 8
+    assert np.array_equal(component_rgb(theme, 8), rgb[:8])   # K <= 8 keeps the theme's colours
+    assert len({tuple(c) for c in rgb[:20]}) == 20
+    assert np.array_equal(rgb[20], rgb[0]) and np.array_equal(rgb[21], rgb[1])
 
 
 def test_get_theme_unknown_name():

@@ -112,8 +112,9 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         panel shape that shows it largest).
     equal_aspect : bool
         Whether one data unit has the same length on both axes. The panel box
-        may then be up to 15 % wider or taller than the data (the limits widen
-        to fill it); otherwise its aspect stays between 0.8 and 1.5.
+        may then be up to 15 % wider or taller than the data (30 % taller in a
+        grid; the limits widen to fill it), taking the shape of the room it
+        gets; otherwise its aspect stays between 0.8 and 1.5.
     show_trace : bool
         Whether there is a log-likelihood panel.
     decor : Decor
@@ -134,18 +135,25 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
     notes = Box(content.x0, content.y0, content.x1, content.y0 + notes_h)
     body = Box(content.x0, notes.y1 + u(0.012), content.x1, status.y0 - u(0.03))
 
-    gap_panel = u(0.035)
+    def gap_for(cols: int) -> float:
+        # Many columns share the width: narrower gaps give the panels the pixels (labels are short).
+        return u(0.035 if cols < 4 else 0.022)
+
     gap_trace = u(0.05)
     cell_top = u(decor.header)
     cell_bottom = u(decor.footer + decor.data_bottom)
     cell_left = u(decor.data_left)
     if equal_aspect:
         base = min(max(data_aspect, 0.6), 1.8)
-        lo, hi = base / 1.15, base * 1.15
+        # Grid cells may be up to 30 % taller than the data where they have the height to spare (the
+        # y range widens: room above the data for the rank badges); otherwise 15 % either way, so a row
+        # keeps the band under its panels for notes such as the collapse notice.
+        lo, hi = base / (1.3 if arrangement == "grid" else 1.15), base * 1.15
     else:
         lo, hi = 0.8, 1.5
 
     def panel_grid(region: Box, rows: int, cols: int, bottom: float):
+        gap_panel = gap_for(cols)
         cw = (region.width - (cols - 1) * gap_panel) / cols - cell_left
         ch = (region.height - (rows - 1) * gap_panel) / rows - cell_top - bottom
         return _fit_box(cw, ch, lo, hi)
@@ -173,10 +181,11 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         for side in sides:
             region = body
             if side == "right":
-                trace_w = max(0.30 * body.width, u(0.3 + decor.trace_left))
+                trace_w = max(0.26 * body.width, u(0.3 + decor.trace_left))
                 region = Box(body.x0, body.y0, body.x1 - gap_trace - trace_w, body.y1)
             elif side == "bottom":
-                trace_h = max(0.30 * body.height, u(0.2 + decor.trace_bottom + decor.trace_top))
+                # A wide, short trace below a row of panels still reads (its story is left to right).
+                trace_h = max(0.25 * body.height, u(0.16 + decor.trace_bottom + decor.trace_top))
                 region = Box(body.x0, body.y0 + trace_h + gap_trace, body.x1, body.y1)
             bw, bh = panel_grid(region, rows, cols, bottom_for(side, rows))
             # Prefer the trace on the right in wide frames (ties, rounding).
@@ -187,6 +196,7 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
     cell_bottom = bottom_for(side, rows)
 
     cell_w, cell_h = bw + cell_left, bh + cell_top + cell_bottom
+    gap_panel = gap_for(cols)
     grid_w = cols * cell_w + (cols - 1) * gap_panel
     grid_h = rows * cell_h + (rows - 1) * gap_panel
     if side == "right":

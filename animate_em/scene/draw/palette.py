@@ -1,7 +1,7 @@
 """Colours: the Okabe-Ito palette, light and dark themes, and soft-assignment mixing.
 
 A component keeps its colour for the whole animation (component ``k`` uses
-colour ``k`` of the theme, cycling beyond eight). A point's colour is the
+colour ``k`` of the theme, then of :data:`EXTENDED`: twenty colours in all). A point's colour is the
 responsibility-weighted mix of the component colours, so an uncertain point
 looks in-between rather than randomly picked.
 """
@@ -15,6 +15,18 @@ from matplotlib.colors import to_rgb
 #: Okabe & Ito (2008), colour-blind safe. Yellow is weak on white, so it comes last
 #: among the colours; black (white in the dark theme) closes the list.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
+
+#: Colours 9 to 20, after a theme's eight: chosen greedily from a grid of mid-lightness sRGB colours
+#: (CIELAB L* 42 to 70, so they read on white and on a dark ground), each the farthest from those
+#: before it in CIELAB seen with normal vision and through the deuteranopia and protanopia
+#: simulations of Machado et al. (2009). Any two of the twenty stay at least 14 apart (Delta E 1976)
+#: in all three views (tests/scene/test_scene_palette.py); from K = 7 on, markers tell components
+#: apart as well (:func:`animate_em.scene.draw.panels.component_markers`).
+EXTENDED = ["#5A3CFF", "#7878FF", "#D2003C", "#E1965A", "#964B78", "#00783C", "#D200B4", "#5A96F0",
+            "#FF4B78", "#E196A5", "#B43C0F", "#694BE1"]
+
+#: Most components a frame tells apart (scenes allow K up to this).
+MAX_COMPONENTS = 8 + len(EXTENDED)
 
 
 @dataclass(frozen=True)
@@ -81,8 +93,12 @@ def hex_to_rgb(colour: str) -> np.ndarray:
 
 
 def component_rgb(theme: Theme, k: int) -> np.ndarray:
-    """Colours of components ``0 .. k-1``, shape (k, 3), floats in [0, 1] (cycles past the palette)."""
-    colours = theme.component_colours
+    """Colours of components ``0 .. k-1``, shape (k, 3), floats in [0, 1].
+
+    The theme's colours first, then :data:`EXTENDED`, so K up to
+    :data:`MAX_COMPONENTS` gets K different colours (it cycles beyond).
+    """
+    colours = tuple(theme.component_colours) + tuple(EXTENDED)
     return np.array([to_rgb(colours[i % len(colours)]) for i in range(k)], dtype=float).reshape(k, 3)
 
 

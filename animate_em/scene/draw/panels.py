@@ -20,8 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, TICK, Sizing
 from animate_em.scene.draw.palette import component_rgb
-from animate_em.scene.draw.points import PointCloud
-from animate_em.scene.timing.tween import interpolate_covariances
+from animate_em.scene.draw.points import data_points
 
 MINUS = "\u2212"
 
@@ -45,6 +44,47 @@ LEGEND_SPACING = 1.6   # space between legend columns, in font sizes
 # Trace styles of several runs on one log-likelihood axis: (dashes, shade).
 _RUN_STYLES = [("-", 1.0), ((0, (4.0, 1.6)), 0.75), ((0, (1.2, 1.4)), 0.9), ((0, (5.0, 1.5, 1.2, 1.5)), 0.6),
                ("-", 0.5), ((0, (4.0, 1.6)), 0.45)]
+
+
+#: Mean markers from K = SHAPES_FROM on: one shape per component, so components never rely on colour
+#: alone (filled shapes that stay recognisable small). Past the shapes, ellipses get dash patterns.
+SHAPES_FROM = 7
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "p", "h", "<", ">", "d", "8", "H")
+DASHES = ("solid", (0, (5.0, 2.0)), (0, (1.5, 1.5)), (0, (6.0, 2.0, 1.5, 2.0)))
+
+
+def component_markers(k: int) -> list[str]:
+    """Marker of each component's mean: "X" for all below :data:`SHAPES_FROM` components, else a shape each."""
+    if k < SHAPES_FROM:
+        return ["X"] * k
+    return [MARKERS[j % len(MARKERS)] for j in range(k)]
+
+
+def component_dashes(k: int) -> list:
+    """Ellipse line style of each component: solid, or dashes once the shapes repeat (K > 15).
+
+    Component ``j`` and ``j + 15`` share a shape but not a dash pattern.
+    """
+    if k <= len(MARKERS):
+        return ["solid"] * k
+    return [DASHES[j % len(DASHES)] for j in range(k)]
+
+
+def marker_paths(markers) -> list:
+    """Paths of ``markers`` for a ``PathCollection`` (one per offset, as ``scatter`` makes for one marker)."""
+    from matplotlib.markers import MarkerStyle
+
+    paths = []
+    for m in markers:
+        style = MarkerStyle(m)
+        paths.append(style.get_path().transformed(style.get_transform()))
+    return paths
+
+
+def swatch(x: float, y: float, marker: str, colour, size: float, theme) -> Line2D:
+    """A legend mark: ``marker`` in ``colour`` centred at pixel (``x``, ``y``), as tall as ``size``-point text."""
+    return Line2D([x], [y], transform=None, marker=marker, markersize=size * 0.62, color=tuple(colour),
+                  markeredgecolor=theme.foreground, markeredgewidth=size * 0.06, linestyle="none")
 
 
 def signed(value: float, decimals: int) -> str:
@@ -72,45 +112,42 @@ def _ellipse_extent(means: np.ndarray, covs: np.ndarray, sigma: float) -> tuple[
     return means - half, means + half
 
 
-def data_limits(X: np.ndarray, runs, sigma: float = 2.0, margin: float = 0.05,
-                cap: float = 1.0) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Axis limits that hold the data and every ellipse the animation will draw.
+def data_limits(X: np.ndarray, runs, sigma: float = 2.0, margin: float = 0.04,
+                reach: float = 0.07) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits framed on the data, with a margin; not on the first guess.
 
     Parameters
     ----------
     X : ndarray of shape (N, 2)
-    runs : sequence of Run
-        Every snapshot's ellipses, and the half-way tween between consecutive
-        snapshots, are included.
+    runs : sequence of Run (or objects with ``snapshots``)
+        The last snapshot's ellipses of each may widen the frame by at most
+        ``reach`` data ranges per side, so a converged ellipse at the edge of
+        the data is not cut; earlier ellipses (a wild initial guess) are not
+        looked at and run past the panel edge, clipped there.
     sigma : float
         Mahalanobis radius of the ellipses.
     margin : float
         Extra space on each side, as a fraction of the range.
-    cap : float
-        Limits never extend more than ``cap`` data ranges beyond the data, so
-        one wild initial ellipse cannot shrink the data to a dot.
+    reach : float
+        How far final ellipses may widen the data's range per side.
 
     Returns
     -------
     (xlim, ylim) : tuple of (float, float)
+        The data's bounding box spans at least ``1 / ((1 + 2 reach)(1 + 2 margin))``
+        (81 % by default) of each range.
     """
     X = np.asarray(X, dtype=float)
     dlo, dhi = X.min(axis=0), X.max(axis=0)
+    drange = np.maximum(dhi - dlo, 1e-9 * np.maximum(1.0, np.abs(dhi)))
     lo, hi = dlo.copy(), dhi.copy()
     for run in runs:
-        snaps = run.snapshots
-        for i, snap in enumerate(snaps):
-            a, b = _ellipse_extent(snap.means, snap.covariances, sigma)
-            lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
-            if i:
-                prev = snaps[i - 1]
-                covs = interpolate_covariances(prev.covariances, snap.covariances, 0.5)
-                a, b = _ellipse_extent(0.5 * (prev.means + snap.means), covs, sigma)
-                lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
-    drange = np.maximum(dhi - dlo, 1e-9)
-    lo = np.maximum(lo, dlo - cap * drange)
-    hi = np.minimum(hi, dhi + cap * drange)
-    span = np.maximum(hi - lo, 1e-9)
+        final = run.snapshots[-1]
+        a, b = _ellipse_extent(final.means[:, :2], final.covariances[:, :2, :2], sigma)
+        lo, hi = np.minimum(lo, a.min(axis=0)), np.maximum(hi, b.max(axis=0))
+    lo = np.maximum(lo, dlo - reach * drange)
+    hi = np.minimum(hi, dhi + reach * drange)
+    span = hi - lo
     lo, hi = lo - margin * span, hi + margin * span
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
@@ -204,29 +241,39 @@ class DataPanel:
             ax.set_ylabel(ylabel, labelpad=sizing.pt(0.008), **label_kw)
         self.rgb = component_rgb(theme, k)
         diameter = math.sqrt(point_size) * sizing.dpi / 72.0
-        self.points = PointCloud(X, diameter, point_alpha, colour=to_rgb(theme.neutral_point), zorder=2,
-                                 animated=True)
+        self.points = data_points(X, diameter, point_alpha, to_rgb(theme.neutral_point), unit=sizing.unit,
+                                  zorder=2, animated=True)
         ax.add_artist(self.points)
         lw = line_width if line_width is not None else sizing.lw(ELLIPSE_PX)
         self.line_width = lw
         halo = [patheffects.Stroke(linewidth=lw * 2.3, foreground=theme.background, alpha=0.85),
                 patheffects.Normal()]
         self.ellipses = []
+        self.dashes = component_dashes(k)
         for j in range(k):
             e = Ellipse((0, 0), 1, 1, angle=0, fill=False, edgecolor=self.rgb[j], linewidth=lw, zorder=4,
-                        animated=True, path_effects=halo, capstyle="round", joinstyle="round")
+                        animated=True, path_effects=halo, capstyle="round", joinstyle="round",
+                        linestyle=self.dashes[j])
             ax.add_patch(e)
             self.ellipses.append(e)
         msize = sizing.pt(0.030) ** 2
+        self.markers = component_markers(k)
         self.means = ax.scatter(np.zeros(k), np.zeros(k), s=msize, marker="X", c=self.rgb,
                                 edgecolors=theme.foreground, linewidths=sizing.lw(1.3), zorder=5,
                                 animated=True)
+        if k >= SHAPES_FROM:
+            self.means.set_paths(marker_paths(self.markers))
         self.ghosts: dict[int, list[Ellipse]] = {}
         self.reference: list[Ellipse] = []
 
+    @property
+    def colour_points(self) -> np.ndarray:
+        """Where the frame's colours are evaluated, shape (M, 2): every point, or every density cell."""
+        return self.points.colour_points
+
     # -- per frame -------------------------------------------------------------
     def show(self, colours, means, covariances) -> None:
-        """Point colours (N, 3), means (K, 2) and covariances (K, 2, 2) of this frame."""
+        """Colours (M, 3) of :attr:`colour_points`, means (K, 2) and covariances (K, 2, 2) of this frame."""
         self.points.set_colours(colours)
         for e, m, c in zip(self.ellipses, means, covariances):
             center, width, height, angle = ellipse_geometry(m, c, self.sigma)

@@ -7,6 +7,7 @@ or the notes line look the same in all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -80,18 +81,45 @@ class DataView:
         )
 
 
+def users_data(prepared) -> bool:
+    """Whether the data are a user's (a file, or points handed in with runs), not a built-in set."""
+    meta = getattr(prepared, "meta", None) or {}
+    return bool(meta.get("from_runs") or (meta.get("meta") or {}).get("path"))
+
+
+def data_name(prepared) -> str:
+    """What the frame calls the data: a file's stem, a built-in dataset's name, else "data"."""
+    meta = getattr(prepared, "meta", None) or {}
+    path = (meta.get("meta") or {}).get("path")
+    if path:
+        return Path(str(path)).stem or "data"
+    return str(meta.get("name") or "data")
+
+
+def data_tag(prepared) -> str:
+    """"iris · N = 150 · K = 3": the data, their size and the components shown (a range for a sweep)."""
+    ks = sorted({int(run.final.n_components) for run in getattr(prepared, "runs", ())})
+    k = "" if not ks else f" · K = {ks[0]}" if len(ks) == 1 else f" · K = {ks[0]} to {ks[-1]}"
+    return f"{data_name(prepared)} · N = {len(prepared.X):,}".replace(",", " ") + k
+
+
 def data_view(prepared, X: np.ndarray, runs, sigma: float) -> DataView:
-    """The :class:`DataView` of data ``X`` (N, 2) that holds every ellipse of ``runs`` at ``sigma``."""
+    """The :class:`DataView` of data ``X`` (N, 2), framed on the data (see :func:`data_limits`).
+
+    Axes are labelled (ticks and both names) for a user's data, data with
+    units, and unequal scales; built-in unitless sets of comparable ranges are
+    drawn bare, as pictures of a shape.
+    """
     xlim, ylim = data_limits(X, runs, sigma)
     rx, ry = xlim[1] - xlim[0], ylim[1] - ylim[0]
     units = getattr(prepared, "units", None)
     columns = tuple(getattr(prepared, "columns", ()) or ())
     equal = 1 / 3 < rx / ry < 3
-    ticks = bool(units) or not equal
+    ticks = bool(units) or not equal or users_data(prepared)
     xlabel = ylabel = None
     if ticks:
         unit = f" ({units})" if units else ""
-        names = columns if len(columns) >= 2 else ("x₁", "x₂")
+        names = columns if len(columns) >= 2 else ("column 1", "column 2")
         xlabel, ylabel = f"{names[0]}{unit}", f"{names[1]}{unit}"
     return DataView(xlim, ylim, equal, ticks, xlabel, ylabel)
 
@@ -111,12 +139,30 @@ def add_data_panel(fig, slot, prepared, X: np.ndarray, k: int, view: DataView, s
 
 
 def add_title(fig, prepared, layout, sizing: Sizing, renderer):
-    """The scene's title, top left, shrunk to the width of the content."""
+    """The scene's title, top left, and what data it shows, top right (see :func:`title_row`)."""
+    return title_row(fig, prepared, layout.title.x0, layout.title.x1, layout.title.y1, sizing, renderer)[0]
+
+
+def title_row(fig, prepared, x0: float, x1: float, top: float, sizing: Sizing, renderer):
+    """The title (bold, left) and the data tag (:func:`data_tag`, muted, right) between ``x0`` and ``x1`` px.
+
+    The tag names the data on every frame and poster, so a frame cut out of
+    a lecture still says what it shows. The title shrinks first; when both
+    cannot fit at 60 % of their size, the tag shrinks too.
+    """
+    W, H = sizing.width, sizing.height
     title = getattr(prepared.scene, "title", "") or ""
-    text = fig.text(layout.title.x0 / sizing.width, layout.title.y1 / sizing.height, title, ha="left",
-                    va="top", fontsize=sizing.pt(TITLE), fontweight="bold", color=prepared.theme.foreground)
-    shrink_to_width(text, renderer, layout.content.width)
-    return text
+    text = fig.text(x0 / W, top / H, title, ha="left", va="top", fontsize=sizing.pt(TITLE), fontweight="bold",
+                    color=prepared.theme.foreground)
+    # Top of the tag's capitals level with the title's.
+    tag = fig.text(x1 / W, (top - sizing.px(0.2 * (TITLE - SMALL * 1.15))) / H, data_tag(prepared), ha="right",
+                   va="top", fontsize=sizing.pt(SMALL * 1.15), color=prepared.theme.muted)
+    gap = sizing.px(0.03)
+    width = x1 - x0
+    shrink_to_width(text, renderer, width - text_extent(tag, renderer).width - gap)
+    if title and text_extent(text, renderer).width + text_extent(tag, renderer).width + gap > width:
+        shrink_to_width(tag, renderer, width - text_extent(text, renderer).width - gap, minimum=0.7)
+    return text, tag
 
 
 def add_notes(fig, layout, sizing: Sizing, theme, renderer, left: str, right: str):

@@ -15,8 +15,8 @@ from matplotlib.patches import Rectangle
 from animate_em.scene.draw.figure import SMALL, STATUS, TITLE, Sizing, make_figure, pinned_style
 from animate_em.scene.draw.overlays import HIGHLIGHT_PX
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import DataPanel, data_limits, widen_to_aspect
-from animate_em.scene.draw.parts import point_area, shrink_to_width
+from animate_em.scene.draw.panels import DataPanel, widen_to_aspect
+from animate_em.scene.draw.parts import data_view, point_area, shrink_to_width, title_row
 
 
 def poster_iterations(n_iter: int, every: int) -> list[int]:
@@ -73,16 +73,21 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
     sigma = float(getattr(getattr(p.scene, "style", None), "sigma", 2.0))
     theme = p.theme
     X = np.asarray(p.X, dtype=float)[:, :2]
-    xlim, ylim = data_limits(X, fits, sigma)
-    aspect = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
-    equal = 1 / 3 < aspect < 3
-    box_aspect = min(max(aspect, 0.75), 1.5) if equal else 1.25
+    # The frames' rule: limits framed on the data, axes labelled for a user's data or units.
+    view = data_view(p, X, fits, sigma)
+    xlim, ylim = view.xlim, view.ylim
+    equal = view.equal
+    box_aspect = min(max(view.aspect, 0.75), 1.5) if equal else 1.25
+    decor = view.decor()
+    # Shared limits: tick labels and names on the left column and the bottom row only.
+    left, bottom = decor["data_left"] * unit, decor["data_bottom"] * unit
 
     margin, gap = 0.05 * unit, 0.035 * unit
     title_h, sub_h, panel_title_h = TITLE * 1.35 * unit, STATUS * 1.5 * unit, SMALL * 1.9 * unit
-    panel_w = (W - 2 * margin - (cols - 1) * gap) / cols
+    panel_w = (W - 2 * margin - left - (cols - 1) * gap) / cols
     panel_h = panel_w / box_aspect
-    H = margin * 2 + title_h + sub_h + gap * 0.5 + rows * (panel_title_h + panel_h) + (rows - 1) * gap
+    H = (margin * 2 + title_h + sub_h + gap * 0.5 + rows * (panel_title_h + panel_h) + (rows - 1) * gap
+         + bottom)
     H = int(math.ceil(H / 2) * 2)
     sizing = Sizing(W, H, unit)
 
@@ -91,9 +96,7 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
         renderer = canvas.get_renderer()
         fg = theme.foreground
         top = H - margin
-        t = fig.text(margin / W, top / H, getattr(p.scene, "title", "") or "", ha="left", va="top",
-                     fontsize=sizing.pt(TITLE), fontweight="bold", color=fg)
-        shrink_to_width(t, renderer, W - 2 * margin)
+        title_row(fig, p, margin, W - margin, top, sizing, renderer)
         s = fig.text(margin / W, (top - title_h - 0.25 * sub_h) / H, subtitle, ha="left", va="top",
                      fontsize=sizing.pt(STATUS * 0.85), color=theme.muted)
         shrink_to_width(s, renderer, W - 2 * margin)
@@ -102,15 +105,19 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
         y_top = top - title_h - sub_h - gap * 0.5
         for i, (snap, heading) in enumerate(zip(snapshots, headings)):
             r, c = divmod(i, cols)
-            x0 = margin + c * (panel_w + gap)
+            x0 = margin + left + c * (panel_w + gap)
             y1 = y_top - r * (panel_title_h + panel_h + gap) - panel_title_h
             ax = fig.add_axes([x0 / W, (y1 - panel_h) / H, panel_w / W, panel_h / H])
             pxlim, pylim = widen_to_aspect(xlim, ylim, box_aspect) if equal else (xlim, ylim)
+            last_row = i + cols >= len(snapshots)
             panel = DataPanel(ax, X, k, pxlim, pylim, sizing, theme, sigma=sigma,
                               point_size=point_area(sizing, len(X), panel_h), point_alpha=theme.point_alpha,
-                              line_width=sizing.lw(2.0))
+                              line_width=sizing.lw(2.0), ticks=view.ticks,
+                              xlabel=view.xlabel if last_row else None, ylabel=view.ylabel if c == 0 else None)
+            if view.ticks:
+                ax.tick_params(labelleft=c == 0, labelbottom=last_row)
             kj = snap.n_components
-            panel.show(mix_colours(responsibilities(X, snap), panel.rgb[:kj]), snap.means[:, :2],
+            panel.show(mix_colours(responsibilities(panel.colour_points, snap), panel.rgb[:kj]), snap.means[:, :2],
                        snap.covariances[:, :2, :2])
             for e in panel.ellipses[kj:]:
                 e.set_visible(False)

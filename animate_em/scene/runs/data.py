@@ -71,6 +71,9 @@ def load_scene_data(data: DataSpec) -> dict[str, Any]:
         dataset = datasets.open_data(data.source, columns=columns_arg, seed=data.seed)
         X, labels, true_params = dataset.X, dataset.labels, dataset.true_params
         columns = tuple(dataset.columns)
+        if not dataset.meta.get("header", True):
+            # Without a header the axes say where the numbers came from, counted as people count.
+            columns = tuple(f"column {j + 1}" for j in dataset.meta.get("indices", range(len(columns))))
         if data.columns is None and X.shape[1] > 2:
             X, columns = X[:, :2], columns[:2]
         if data.n_samples is not None:

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from animate_em.errors import UserError
+from animate_em.untrusted import MAX_SCENE_BYTES, read_bounded
 from animate_em.scene.spec.schema import (
     KIND_RULES,
     MAX_RUNS,
@@ -164,17 +165,13 @@ class Scene:
     def from_toml(cls, path: str | os.PathLike) -> "Scene":
         """Read and validate a scene TOML file; the name defaults to the file stem."""
         where = os.fspath(path)
+        raw = read_bounded(where, "scene file", MAX_SCENE_BYTES)
         try:
-            with open(path, "rb") as handle:
-                d = tomllib.load(handle)
-        except FileNotFoundError:
-            raise UserError(f"scene file not found: {where}") from None
-        except IsADirectoryError:
-            raise UserError(f"{where}: is a folder, not a scene file") from None
-        except OSError as error:
-            raise UserError(f"{where}: cannot read scene file ({error.strerror})") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            d = tomllib.loads(raw.decode("utf-8"))
+        except ValueError as error:   # TOMLDecodeError, UnicodeDecodeError, an integer of 5000 digits
             raise UserError(f"{where}: invalid TOML: {str(error).splitlines()[0]}") from None
+        except RecursionError:
+            raise UserError(f"{where}: invalid TOML: nested too deeply") from None
         return cls.from_dict(d, name=Path(where).stem, where=where,
                              base_dir=os.path.dirname(where), path=where)
 
@@ -313,13 +310,31 @@ def _parse_runs(runs: Any, where: str) -> tuple:
 
 
 def _resolve_source(data: DataSpec, base_dir: str | os.PathLike | None) -> DataSpec:
-    """A relative data file in a scene file is relative to that file, not to the working folder."""
-    if base_dir is None or os.path.isabs(data.source) or _is_builtin_dataset(data.source):
+    """A data file named in a scene file: relative to that file, and inside its folder tree.
+
+    A scene file may come from a colleague or a course page, so it may not
+    reach elsewhere on the machine (an absolute path, ``..``, or a symbolic
+    link out of its folder): an error message about such a file could
+    quote its lines. A path given on the command line (``--data``) is the
+    user's own choice and does not come through here.
+    """
+    if base_dir is None or _is_builtin_dataset(data.source):
         return data
-    candidate = os.path.normpath(os.path.join(base_dir, data.source))
-    if os.path.exists(candidate):
-        return dataclasses.replace(data, source=candidate)
-    return data
+    where = f"[data] source {data.source!r}"
+    if os.path.isabs(data.source) or data.source.startswith("~"):
+        raise UserError(f"{where}: a scene file may name a built-in dataset or a file in its own folder, "
+                        "not an absolute path (give another file with --data)")
+    folder = os.path.realpath(base_dir or ".")
+    candidate = os.path.realpath(os.path.join(folder, data.source))
+    if os.path.commonpath([folder, candidate]) != folder:
+        raise UserError(f"{where}: a scene file may name a file inside its own folder only, and this "
+                        f"one leads out of it (give another file with --data)")
+    if not os.path.exists(candidate) and os.sep not in data.source and "." not in data.source:
+        from animate_em.datasets import names
+
+        raise UserError(f"{where}: neither a built-in dataset ({', '.join(names())}) nor a file beside "
+                        "the scene file")
+    return dataclasses.replace(data, source=os.path.join(os.path.abspath(base_dir or "."), data.source))
 
 
 def _is_builtin_dataset(name: str) -> bool:

@@ -79,6 +79,10 @@ TRACE_SCALES = ("total", "per-sample")
 CRITERIA = ("bic", "aic")
 MAX_RUNS = 12
 MAX_K = 20
+#: More points than a lecture frame has pixels; also what a scene's EM fits in seconds, not hours.
+MAX_SAMPLES = 1_000_000
+#: Longest column name accepted (an axis label).
+COLUMN_NAME_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,13 @@ class Key:
     maximum: float | None = None
     above: float | None = None      # strict lower bound
     even: bool = False
+    max_length: int | None = None   # characters of a string (or of each column name)
+
+    @property
+    def what_fits(self) -> str:
+        """Why a string has its length limit, for the message refusing a longer one."""
+        return {"name": "it names the output files", "source": "the longest path a system takes",
+                "description": "one line of a listing"}.get(self.name, "what a frame can show")
 
     @property
     def type_name(self) -> str:
@@ -144,9 +155,11 @@ class Key:
 # ---------------------------------------------------------------------------
 
 TOP_KEYS = (
-    Key("name", "str", None, "Scene name (output file stem); default: the TOML file name", optional=True),
-    Key("title", "str", "Fitting a Gaussian mixture with EM", "Title drawn on the frames; empty for none"),
-    Key("description", "str", "", "One line for listings (`animate-em scenes`)"),
+    Key("name", "str", None, "Scene name (output file stem); default: the TOML file name", optional=True,
+        max_length=100),
+    Key("title", "str", "Fitting a Gaussian mixture with EM", "Title drawn on the frames; empty for none",
+        max_length=100),
+    Key("description", "str", "", "One line for listings (`animate-em scenes`)", max_length=200),
     Key("layout", "str", "auto", "Panels for several runs: `single`, `row`, `grid`, or `auto` "
         "(single for one run, row for up to 3, grid beyond)", choices=LAYOUTS),
     Key("kind", "str", "em", "What is animated: `em` (the EM iterations of each run) or `sweep` (the converged "
@@ -154,10 +167,11 @@ TOP_KEYS = (
 )
 
 DATA_KEYS = (
-    Key("source", "str", "anisotropic", "Built-in dataset name or a CSV/TSV/.npy path (relative to the TOML file)"),
+    Key("source", "str", "anisotropic", "Built-in dataset name or a CSV/TSV/.npy path (relative to the TOML file)",
+        max_length=4096),
     Key("seed", "int", 0, "Seed of a synthetic built-in dataset (and of subsampling a file)", minimum=0),
     Key("n_samples", "int", None, "Number of points: size of a synthetic dataset, or a random subset of a file; "
-        "default: the dataset's own size", optional=True, minimum=2),
+        "default: the dataset's own size", optional=True, minimum=2, maximum=MAX_SAMPLES),
     Key("columns", "columns", None, "Two columns of a file (names or 0-based indices); default: the first two",
         optional=True),
 )
@@ -176,7 +190,7 @@ MODEL_KEYS = (
 )
 
 RUN_KEYS = (Key("label", "str", None, "Panel label; default: the overridden settings, e.g. `seed=3`",
-                optional=True),) + MODEL_KEYS
+                optional=True, max_length=40),) + MODEL_KEYS
 
 TIMING_KEYS = (
     Key("fps", "int", None, "Frames per second; default: the quality preset's", optional=True,
@@ -276,6 +290,11 @@ def check_value(key: Key, value: Any, where: str) -> Any:
             raise fail("one of " + ", ".join(repr(c) for c in key.choices))
         if "\n" in value:
             raise fail("a single line")
+        if not value.isprintable():
+            raise fail("printable text (no control characters)")
+        if key.max_length is not None and len(value) > key.max_length:
+            raise UserError(f"{where}{key.name} must be at most {key.max_length} characters "
+                            f"({key.what_fits}), got {len(value)}")
         return value
     if key.kind == "columns":
         if (not isinstance(value, (list, tuple)) or len(value) != 2
@@ -283,6 +302,8 @@ def check_value(key: Key, value: Any, where: str) -> Any:
             raise fail("a list of 2 column names or indices")
         if any(isinstance(c, int) and c < 0 for c in value):
             raise fail("a list of 2 column names or non-negative indices")
+        if any(isinstance(c, str) and (len(c) > COLUMN_NAME_LENGTH or not c.isprintable()) for c in value):
+            raise fail(f"a list of 2 column names of printable text, at most {COLUMN_NAME_LENGTH} characters")
         return tuple(value)
     if key.kind == "ints":
         if (not isinstance(value, (list, tuple)) or not value

@@ -40,7 +40,16 @@ from animate_em.scene.draw.overlays import (
     ranks,
 )
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import FALL_MARK, TracePanel, ll_limits, mass_percent, sigma_text, signed
+from animate_em.scene.draw.panels import (
+    FALL_MARK,
+    SHAPES_FROM,
+    TracePanel,
+    ll_limits,
+    mass_percent,
+    sigma_text,
+    signed,
+    swatch,
+)
 from animate_em.scene.draw.parts import (
     CHAR,
     add_data_panel,
@@ -201,7 +210,8 @@ class EmFrameSource(BlittedFigure):
         self._build_overlays()
 
         # -- notes ---------------------------------------------------------------
-        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means")
+        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                + ("✕ means" if self.k < SHAPES_FROM else "marks: means"))
         if self.ghost_every:
             note += f"   faint: every {ordinal(self.ghost_every)} iteration".replace("every  ", "every ")
         if true is not None:
@@ -209,7 +219,8 @@ class EmFrameSource(BlittedFigure):
         if self.trace is not None and self.trace.any_falls:
             note += f"   {FALL_MARK} log-likelihood fell"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
-                                               f"N = {len(X)} points · K = {self.k}")
+                                               # N and K are in the title row (data_tag).
+                                               "")
 
         # Everything redrawn each frame, in the order a full draw would paint it.
         self.dynamic = []
@@ -270,7 +281,7 @@ class EmFrameSource(BlittedFigure):
         """
         fig, sizing, theme = self.fig, self.sizing, self.theme
         y = slot.footer.y0 + 0.3 * slot.footer.height
-        for scale, zero in ((1.0, True), (1.0, False), (0.88, False), (0.78, False)):
+        for scale, zero in ((1.0, True), (1.0, False), (0.88, False), (0.78, False), (0.68, False)):
             size = sizing.pt(SMALL) * scale
             digits = "0.00" if zero else ".00"
             template = "".join(f"  {digits} " for _ in range(self.k)).rstrip()
@@ -287,8 +298,14 @@ class EmFrameSource(BlittedFigure):
         x_numbers = slot.footer.x0 + line.width - len(template) * advance
         field = len(digits) + 3
         for j in range(self.k):
-            fig.text((x_numbers + (j * field + 1.0) * advance) / sizing.width, y / sizing.height, "●",
-                     ha="center", va="baseline", fontsize=size, color=tuple(rgb[j]))
+            x = x_numbers + (j * field + 1.0) * advance
+            if self.k >= SHAPES_FROM:
+                # The legend shows each component's mean marker: its second cue besides colour.
+                fig.add_artist(swatch(x, y + 0.3 * size * sizing.dpi / 72.0, self.panels[0].markers[j], rgb[j],
+                                      size, theme))
+            else:
+                fig.text(x / sizing.width, y / sizing.height, "●", ha="center", va="baseline", fontsize=size,
+                         color=tuple(rgb[j]))
         line.format = (lambda w: f"  {w:.2f} ") if zero else (lambda w: f"  {w:.2f} ".replace("0.", ".", 1))
         return line
 
@@ -324,12 +341,14 @@ class EmFrameSource(BlittedFigure):
     def _point_colours(self, r: int, t: int | None) -> np.ndarray:
         cache = self._colours[r]
         if t not in cache:
+            # Colours are evaluated where the panel draws them: every point, or every density cell.
+            where = self.panels[r].colour_points
             if t is None:
                 from matplotlib.colors import to_rgb
-                cache[t] = np.broadcast_to(np.array(to_rgb(self.theme.neutral_point)), (len(self.X), 3))
+                cache[t] = np.broadcast_to(np.array(to_rgb(self.theme.neutral_point)), (len(where), 3))
             else:
                 from animate_em.em import responsibilities
-                resp = responsibilities(self.X, self.prepared.runs[r].snapshots[t])
+                resp = responsibilities(where, self.prepared.runs[r].snapshots[t])
                 cache[t] = mix_colours(resp, self.panels[r].rgb)
         return cache[t]
 

@@ -19,7 +19,7 @@ from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, STATUS, TICK, FixedLine, make_figure
 from animate_em.scene.draw.layout import Decor, frame_layout
 from animate_em.scene.draw.palette import mix_colours
-from animate_em.scene.draw.panels import mass_percent, sigma_text, signed
+from animate_em.scene.draw.panels import SHAPES_FROM, mass_percent, sigma_text, signed
 from animate_em.scene.draw.parts import (
     CHAR,
     add_data_panel,
@@ -123,7 +123,7 @@ class SweepFrameSource(BlittedFigure):
         # -- data panel ----------------------------------------------------------
         self.panel = add_data_panel(fig, layout.panels[0], p, X, self.kmax, view, sizing, theme, self.sigma)
         self.mean_size = float(np.asarray(self.panel.means.get_sizes())[0])
-        self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(X), 3))
+        self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(self.panel.colour_points), 3))
 
         # -- criterion panel -------------------------------------------------------
         cax = fig.add_axes(layout.trace.fraction(sizing))
@@ -132,10 +132,12 @@ class SweepFrameSource(BlittedFigure):
         self.highlight = self.criterion.highlight(self.chosen, self.true_k)
 
         # -- notes ---------------------------------------------------------------
-        note = f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means"
+        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                + ("✕ means" if self.kmax < SHAPES_FROM else "marks: means"))
         if what:
             note += f"   each K: {what}"
-        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, f"N = {len(X)} points")
+        # N is in the title row (data_tag).
+        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, "")
 
         # Drawn every frame in the order a full draw paints them: the true-K line under the curves,
         # the ring and the labels over them (hidden until the end hold).
@@ -151,7 +153,7 @@ class SweepFrameSource(BlittedFigure):
             return self.neutral
         if step not in self._colour_cache:
             from animate_em.em import responsibilities
-            resp = responsibilities(self.X, self.prepared.runs[step].final)
+            resp = responsibilities(self.panel.colour_points, self.prepared.runs[step].final)
             self._colour_cache[step] = mix_colours(resp, self.panel.rgb[: resp.shape[1]])
         return self._colour_cache[step]
 
