@@ -98,7 +98,8 @@ def _fit_box(cell_w: float, cell_h: float, lo: float, hi: float) -> tuple[float,
 
 def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "single",
                  data_aspect: float = 1.0, equal_aspect: bool = True, show_trace: bool = True,
-                 decor: Decor = Decor()) -> FrameLayout:
+                 decor: Decor = Decor(), trace_share: float = 0.26,
+                 trace_sides: tuple = ("right", "bottom")) -> FrameLayout:
     """Place N data panels, the trace panel and the caption rows into a frame.
 
     Parameters
@@ -119,6 +120,13 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         Whether there is a log-likelihood panel.
     decor : Decor
         Label space around the axes.
+    trace_share : float
+        Share of the body's width a trace panel on the right takes (its story
+        is secondary to the data's in an EM scene; a lower-bound scene gives
+        its slice about half).
+    trace_sides : tuple of str
+        Where the trace panel may go: ``"right"`` and/or ``"bottom"``; the
+        side that gives the data panels the most area wins.
 
     Returns
     -------
@@ -174,14 +182,14 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
 
     tall = H > W
     candidates = []
-    sides = ["right", "bottom"] if show_trace else [None]
+    sides = list(trace_sides) if show_trace else [None]
     for rows, cols in _grid_shape(n_panels, arrangement, tall):
         if rows * cols < n_panels:
             continue
         for side in sides:
             region = body
             if side == "right":
-                trace_w = max(0.26 * body.width, u(0.3 + decor.trace_left))
+                trace_w = max(trace_share * body.width, u(0.3 + decor.trace_left))
                 region = Box(body.x0, body.y0, body.x1 - gap_trace - trace_w, body.y1)
             elif side == "bottom":
                 # A wide, short trace below a row of panels still reads (its story is left to right).
