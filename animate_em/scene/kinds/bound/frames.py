@@ -68,12 +68,12 @@ class BoundFrameSource(BlittedFigure):
         trace = [s.log_likelihood for s in run.snapshots]
         ll_chars = max(len(signed(v, 0)) for v in trace) + 2
         decor = Decor(footer=SMALL * 0.6, trace_left=TICK * CHAR * ll_chars + SMALL * 2.2 + 0.025,
-                      trace_top=SMALL * 1.9, **view.decor())
+                      trace_top=SMALL * 1.9, trace_share=SLICE_SHARE, **view.decor())
         fig, canvas = make_figure(sizing, theme.background)
         self.fig, self.canvas = fig, canvas
         renderer = canvas.get_renderer()
         layout = frame_layout(sizing, n_panels=1, arrangement="single", data_aspect=view.aspect,
-                              equal_aspect=view.equal, show_trace=True, decor=decor, trace_share=SLICE_SHARE,
+                              equal_aspect=view.equal, show_trace=True, decor=decor,
                               trace_sides=("right",))
         self.layout = layout
         fg = theme.foreground
