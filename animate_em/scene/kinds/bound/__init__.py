@@ -4,8 +4,8 @@ For one EM run, every iteration is shown on a slice through parameter space
 along the step (:mod:`.slices`): ln p(X | theta) and the bound L(q, theta),
 with ln p = L + KL. The E-step makes the bound touch; the M-step climbs it to
 its peak and the log-likelihood rises at least as much. Its clock is the EM
-timeline; :mod:`.frames` and :mod:`.panel` draw it, :mod:`.figure` and
-:mod:`.poster` show several iterations side by side, :mod:`.notes` speaks them.
+timeline (paced by how much the picture changes); :mod:`.frames` and
+:mod:`.panel` draw it, :mod:`.figure` and :mod:`.poster` show several iterations side by side, :mod:`.notes` speaks them.
 """
 from __future__ import annotations
 
@@ -14,14 +14,16 @@ from animate_em.scene.kinds.bound.frames import BoundFrameSource
 from animate_em.scene.kinds.bound.notes import step_notes
 from animate_em.scene.kinds.bound.poster import bound_poster
 from animate_em.scene.runs.fitting import fit_runs
+from animate_em.scene.timing.pacing import picture_change
 from animate_em.scene.timing.timeline import Timeline
 
 
 def bound_timeline(scene, runs: list, labels: list, traces: list) -> Timeline:
-    """The EM timeline of the scene's one run, paced by its ``[timing]`` table."""
+    """The EM timeline of the scene's one run, paced by its ``[timing]`` table and the picture's change."""
     timing = scene.timing
     return Timeline.build(traces, fps=scene.fps, frames_per_iteration=timing.frames_per_iteration,
-                          duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end)
+                          duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end,
+                          changes=[picture_change(run.snapshots) for run in runs])
 
 
 def bound_models(scene) -> list[tuple]:

@@ -24,7 +24,8 @@ from animate_em.scene.draw.parts import (CHAR, add_data_panel, add_notes, add_ti
 from animate_em.scene.frames.blit import BlittedFigure
 from animate_em.scene.kinds.bound.panel import SlicePanel, slice_limits
 from animate_em.scene.kinds.bound.slices import S_MAX, S_MIN, iteration_slice, values_at
-from animate_em.scene.timing.tween import interpolate_parameters
+from animate_em.scene.runs.data import shown_positions, stacked_axes, stacking_note
+from animate_em.scene.timing.tween import fade_colours, interpolate_parameters
 
 #: Share of the frame body's width the slice (with its bar) takes.
 SLICE_SHARE = 0.5
@@ -89,7 +90,10 @@ class BoundFrameSource(BlittedFigure):
         size *= max(0.55, min(1.0, layout.status.width / probe))
         self.status = FixedLine(fig, renderer, layout.status.x0, base, size, segments + [("", "tail")], fg)
 
-        self.panel = add_data_panel(fig, layout.panels[0], p, X, self.k, view, sizing, theme, self.sigma)
+        # Points measured on a coarse grid stack up: drawn jittered within their cell, as in EM scenes.
+        self.stacked = stacked_axes(X)
+        self.panel = add_data_panel(fig, layout.panels[0], p, shown_positions(X, self.stacked), self.k, view,
+                                    sizing, theme, self.sigma)
 
         box = layout.trace
         bar_w = max(sizing.px(0.075), 0.11 * box.width)
@@ -104,6 +108,8 @@ class BoundFrameSource(BlittedFigure):
 
         note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   ✕ means   "
                 "θ(s): the parameters along one EM step, s = 0 before its M-step, s = 1 after")
+        if self.stacked:
+            note += f"   {stacking_note(self.stacked, p.columns, p.units)}"
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, "")
 
         self.dynamic = [*self.panel.animated(), *self.slice.animated(), *self.status.dynamic()]
@@ -140,6 +146,8 @@ class BoundFrameSource(BlittedFigure):
             for old in [key for key in self._colours if len(self._colours) >= 3]:
                 del self._colours[old]
             where = self.panel.colour_points
+            if self.stacked and len(where) == len(self.X):
+                where = self.X          # jittered points are coloured where they were measured
             if t is None:
                 self._colours[t] = np.broadcast_to(np.array(to_rgb(self.theme.neutral_point)), (len(where), 3))
             else:
@@ -151,8 +159,7 @@ class BoundFrameSource(BlittedFigure):
         key = self._colour_key(m)
         colours = self._point_colours(key[0])
         if len(key) == 3:
-            u = key[2]
-            colours = (1.0 - u) * colours + u * self._point_colours(key[1])
+            colours = fade_colours(colours, self._point_colours(key[1]), key[2])
         s0, s1 = run.snapshots[m.t0], run.snapshots[m.t1]
         if m.t1 == m.t0 or m.param_fraction <= 0.0:
             means, covs = s0.means, s0.covariances
