@@ -14,7 +14,7 @@ a test keeps them equal):
 | (top level) | `title` | string | "Fitting a Gaussian mixture with EM" | Title drawn on the frames; empty for none |
 | (top level) | `description` | string | "" | One line for listings (`animate-em scenes`) |
 | (top level) | `layout` | string | "auto" | Panels for several runs: `single`, `row`, `grid`, or `auto` (single for one run, row for up to 3, grid beyond) |
-| (top level) | `kind` | string | "em" | What is animated: `em` (the EM iterations of each run) or `sweep` (the converged fit for each K of `[sweep] k`, while an information-criterion curve grows) |
+| (top level) | `kind` | string | "em" | What is animated: `em` (the EM iterations of each run), `sweep` (the converged fit for each K of `[sweep] k`, while an information-criterion curve grows) or `bound` (one run's EM steps on slices through parameter space: ln p = L + KL, why the log-likelihood never decreases) |
 | [data] | `source` | string | "anisotropic" | Built-in dataset name or a CSV/TSV/.npy path (relative to the TOML file) |
 | [data] | `seed` | integer | 0 | Seed of a synthetic built-in dataset (and of subsampling a file) |
 | [data] | `n_samples` | integer | (none) | Number of points: size of a synthetic dataset, or a random subset of a file; default: the dataset's own size |
