@@ -150,14 +150,17 @@ def bound_paragraph(d: ReportData) -> str:
                  "E-step closes that gap again before the next M-step climbs.")
     shown = len(b.slices)
     if shown > 1:
-        rest = [f"iteration {t}: {num(b.m_gain[t - 1])} and {num(b.kl_after[t - 1])}" for t in range(2, shown + 1)]
-        parts.append(f"Bound gain and gap in nats, {listing(rest)}.")
+        rest = "; ".join(f"in iteration {t}, the bound gained {num(b.m_gain[t - 1])} nats and the gap was "
+                         f"{num(b.kl_after[t - 1])}" for t in range(2, shown + 1))
+        parts.append(rest[0].upper() + rest[1:] + ".")
     if b.n_iter > shown:
         worst = int(np.argmin(b.kl_after)) + 1
+        smallest = float(b.kl_after.min())
+        smallest_text = num(smallest) if abs(smallest) >= 0.01 else f"{smallest:.2g}".replace("-", "\u2212")
         parts.append(f"Over all {_s(b.n_iter, 'iteration')} the M-steps raised the bound by "
                      f"{num(float(b.m_gain.sum()))} nats in total and the gaps added "
-                     f"{num(float(b.kl_after.sum()))}; the smallest gap was {signed(float(b.kl_after.min()))} "
-                     f"nats (iteration {worst}).")
+                     f"{num(float(b.kl_after.sum()))}; the smallest gap was {smallest_text} nats "
+                     f"(iteration {worst}).")
     if float(b.kl_after.min()) < 0:
         parts.append("A gap below zero can only be rounding: KL is never negative in exact arithmetic.")
     return " ".join(parts)

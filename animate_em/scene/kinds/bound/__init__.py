@@ -14,16 +14,12 @@ from animate_em.scene.kinds.bound.frames import BoundFrameSource
 from animate_em.scene.kinds.bound.notes import step_notes
 from animate_em.scene.kinds.bound.poster import bound_poster
 from animate_em.scene.runs.fitting import fit_runs
-from animate_em.scene.timing.pacing import picture_change
 from animate_em.scene.timing.timeline import Timeline
 
 
 def bound_timeline(scene, runs: list, labels: list, traces: list) -> Timeline:
     """The EM timeline of the scene's one run, paced by its ``[timing]`` table and the picture's change."""
-    timing = scene.timing
-    return Timeline.build(traces, fps=scene.fps, frames_per_iteration=timing.frames_per_iteration,
-                          duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end,
-                          changes=[picture_change(run.snapshots) for run in runs])
+    return Timeline.for_scene(scene, runs, traces)
 
 
 def bound_models(scene) -> list[tuple]:

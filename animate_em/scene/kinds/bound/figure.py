@@ -52,12 +52,8 @@ def draw_slice(ax, sl, sizing: Sizing, theme, *, ylabel: bool = True) -> None:
             markeredgecolor=theme.background, markeredgewidth=sizing.lw(1.5))
     top, low = sl.log_likelihood[sl.at1], sl.bound[sl.at1]
     tick = 0.04
-    ax.add_line(Line2D([1 - tick, 1 - 2 * tick, 1 - 2 * tick, 1 - tick], [top, top, low, low], color=fg,
+    ax.add_line(Line2D([1 + tick, 1 + 2 * tick, 1 + 2 * tick, 1 + tick], [top, top, low, low], color=fg,
                        linewidth=sizing.lw(1.4), zorder=3.6))
-    places = max(1, decimals)
-    ax.text(1 - 2.6 * tick, 0.5 * (top + low), f"KL {sl.kl_after:.{places}f}", ha="right", va="center",
-            fontsize=sizing.pt(SMALL), color=fg, zorder=5,
-            bbox=dict(boxstyle="round,pad=0.15", facecolor=theme.background, edgecolor="none", alpha=0.8))
 
 
 def slices_picture(prepared, slices: list, *, columns: int | None = None, subtitle: str = "",
@@ -102,8 +98,9 @@ def slices_picture(prepared, slices: list, *, columns: int | None = None, subtit
             y1 = y_top - r * (head_h + panel_h + bottom + gap) - head_h
             ax = fig.add_axes([x0 / W, (y1 - panel_h) / H, panel_w / W, panel_h / H])
             draw_slice(ax, sl, sizing, theme, ylabel=c == 0)
+            # The gap's value is in the heading: a label beside the bracket sat on the curves.
             heading = (f"iteration {sl.iteration}: L +{sl.m_gain:.1f}, "
-                       f"ln p +{sl.ll_gain:.1f}, KL {sl.kl_after:.1f}")
+                       f"KL {sl.kl_after:.1f}, ln p +{sl.ll_gain:.1f}")
             head = fig.text(x0 / W, (y1 + 0.35 * head_h) / H, heading, ha="left", va="baseline",
                             fontsize=sizing.pt(SMALL), color=theme.foreground)
             shrink_to_width(head, renderer, panel_w)

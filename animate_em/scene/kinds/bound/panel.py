@@ -29,12 +29,6 @@ def theta(t: int) -> str:
     return "θ" + str(t).translate(SUBSCRIPTS)
 
 
-def _decimals_for(ylim: tuple[float, float]) -> int:
-    """Decimals that tell values about a twentieth of the y range apart (at least one)."""
-    span = abs(ylim[1] - ylim[0]) / 20.0
-    return int(min(6, max(1, np.ceil(-np.log10(span))))) if span > 0 else 1
-
-
 def slice_limits(ll: np.ndarray, bound: np.ndarray) -> tuple[float, float]:
     """A y range holding the log-likelihood and the bound (after the E-step) of one slice.
 
@@ -76,8 +70,10 @@ class SlicePanel:
         ax.set_xlabel("along this EM step", labelpad=sizing.pt(0.006), **label_kw)
         ax.set_ylabel("nats (total over the data)", labelpad=sizing.pt(0.008), **label_kw)
         lw = sizing.lw(TRACE_PX)
+        # Above the spines (zorder 2.5): a gap clipped at the panel's floor lies on the bottom spine, and
+        # a blitted frame draws it over the background anyway, so a full redraw must too.
         self.gap = Polygon(np.zeros((3, 2)), closed=True, facecolor=colour, edgecolor="none", alpha=GAP_ALPHA,
-                           zorder=2, animated=True)
+                           zorder=2.6, animated=True)
         ax.add_patch(self.gap)
         self.ll_line = Line2D([], [], color=fg, linewidth=lw, zorder=3, solid_capstyle="round", animated=True)
         self.bound_line = Line2D([], [], color=colour, linewidth=lw, zorder=3.2, linestyle=(0, (5.0, 1.8)),
@@ -94,10 +90,8 @@ class SlicePanel:
         self.peak = Line2D([], [], color=colour, marker="o", markersize=size * 1.6, markerfacecolor="none",
                            markeredgewidth=sizing.lw(2.0), linestyle="none", zorder=3.5, animated=True)
         self.bracket = Line2D([], [], color=fg, linewidth=sizing.lw(1.6), zorder=3.6, animated=True)
-        self.bracket_text = ax.text(0, 0, "", fontsize=sizing.pt(SMALL), color=fg, ha="left", va="center",
-                                    zorder=5, animated=True,
-                                    bbox=dict(boxstyle="round,pad=0.2", facecolor=theme.background,
-                                              edgecolor="none", alpha=0.85))
+        self.bracket_text = ax.text(0, 0, "KL", fontsize=sizing.pt(SMALL), color=fg, ha="left", va="center",
+                                    zorder=5, animated=True)
         for artist in (self.ll_line, self.bound_line, self.ll_marker, self.bound_marker, self.touch, self.peak,
                        self.bracket):
             ax.add_line(artist)
@@ -125,7 +119,6 @@ class SlicePanel:
             self.bar_text_ll = bar_ax.text(0.5, 0, "ln p", color=fg, va="bottom", **text_kw)
             self.bar_text_l = bar_ax.text(0.5, 0, "L", color=fg, va="center", **text_kw)
             self.bar_text_kl = bar_ax.text(0.5, 0, "KL", color=fg, va="center", **text_kw)
-        self._decimals = 1
 
     # -- per iteration (background) -----------------------------------------------
     def set_slice(self, iteration: int, ylim: tuple[float, float], xlim: tuple[float, float]) -> None:
@@ -143,7 +136,6 @@ class SlicePanel:
         step = float(np.diff(ticks[:2])[0]) if len(ticks) > 1 else 1.0
         decimals = 0 if step >= 1 else min(6, int(np.ceil(-np.log10(step))))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: signed(v, decimals)))
-        self._decimals = max(1, decimals)
         if self.bar_ax is not None:
             self.bar_ax.set_ylim(*ylim)
 
@@ -188,13 +180,13 @@ class SlicePanel:
         for artist in (self.bracket, self.bracket_text):
             artist.set_visible(visible)
         if visible:
-            self._decimals = _decimals_for(ylim)
             top, low = ll[np.argmin(np.abs(grid - 1.0))], peak
             tick = 0.025 * (grid[-1] - grid[0])
             self.bracket.set_data([1.0 + tick, 1.0 + 2 * tick, 1.0 + 2 * tick, 1.0 + tick],
                                   [top, top, low, low])
+            # Just the name, right of the bracket where the curves part: its value is on the status
+            # line, and a number here ran into the bar beside the panel.
             self.bracket_text.set_position((1.0 + 3 * tick, 0.5 * (top + low)))
-            self.bracket_text.set_text(f"KL = {kl_at_end:.{self._decimals}f}")
         if self.bar_ax is not None:
             self._show_bar(ll_s, bound_s, ylim)
 
