@@ -117,3 +117,18 @@ def test_poster_shows_the_first_slices(bound_scene):
     for rows in (slice(int(0.2 * h), h // 2), slice(h // 2, int(0.95 * h))):
         for third in range(3):
             assert drawn[rows, third * w // 3:(third + 1) * w // 3].mean() > 0.01, (rows, third)
+
+
+@pytest.mark.parametrize("quality, theme", [("l", "light"), ("m", "dark"), ("h", "light"), ("k", "dark")])
+def test_every_preset_and_theme_draws_a_frame_of_its_size(quality, theme):
+    prepared = prepare(load_scene("lower-bound").with_overrides({"quality": quality, "theme": theme,
+                                                                 "max_iter": 3}))
+    source = frame_source(prepared)
+    frame = source.frame(len(source) // 2)
+    assert frame.shape == (prepared.height, prepared.width, 4)
+    from matplotlib.colors import to_rgb
+
+    # The theme's ground, and not a blank canvas: the slice and the data are drawn on it.
+    ground = np.round(np.array(to_rgb(prepared.theme.background)) * 255).astype(int)
+    assert np.abs(frame[0, 0, :3].astype(int) - ground).max() <= 1
+    assert (np.abs(frame[..., :3].astype(int) - ground).max(axis=2) > 40).mean() > 0.01
