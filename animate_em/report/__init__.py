@@ -31,7 +31,7 @@ from animate_em.report.inputs import Inputs, resolve
 from animate_em.report.pdf import Block
 
 #: Figure names, in the order they appear.
-FIGURES = ("loglik", "poster", "restarts", "selection")
+FIGURES = ("loglik", "bound", "poster", "restarts", "selection")
 
 #: Stages reported to the progress callback.
 STAGES = ("fit EM", "restarts, init=random", "restarts, init=kmeans++", "model selection", "figures",
@@ -89,6 +89,8 @@ def _sections() -> list[Section]:
     return [
         Section(lambda d: "Log-likelihood evolution",
                 lambda d, caps: [_figure("loglik", caps["loglik"], d), _para(text.trace_paragraph(d))]),
+        Section(lambda d: "Why the log-likelihood never decreases",
+                lambda d, caps: [_figure("bound", caps["bound"], d), _para(text.bound_paragraph(d))]),
         Section(text.poster_heading,
                 lambda d, caps: [_figure("poster", caps["poster"], d), _para(text.poster_paragraph(d))]),
         Section(lambda d: "Local optima and initialisation",

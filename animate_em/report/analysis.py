@@ -171,6 +171,58 @@ class SelectionSummary:
         return np.array([rows[k][criterion] if k in rows else np.nan for k in self.ks], dtype=float)
 
 
+#: Iterations the lower-bound figure shows side by side (the early ones, where the gaps are wide).
+BOUND_FIGURE_ITERATIONS = 3
+#: Where the figure's slices are drawn: a little beyond both ends, with s = 0 and s = 1 exactly on it.
+BOUND_GRID = np.round(np.linspace(-0.25, 1.25, 31), 12)
+
+
+@dataclass(frozen=True)
+class BoundSlice:
+    """One iteration on its slice through parameter space (arrays of shape (len(grid),), nats)."""
+
+    iteration: int
+    grid: np.ndarray
+    log_likelihood: np.ndarray
+    bound: np.ndarray
+
+
+@dataclass(frozen=True)
+class BoundStory:
+    """Why the log-likelihood never decreased, in nats: ln p = L(q, theta) + KL, iteration by iteration.
+
+    ``m_gain[t - 1]`` is what iteration t's M-step added to the bound and
+    ``kl_after[t - 1]`` the gap it opened, so the log-likelihood rose by their
+    sum; the next E-step closes that gap again.
+    """
+
+    m_gain: np.ndarray
+    kl_after: np.ndarray
+    slices: list
+
+    @property
+    def n_iter(self) -> int:
+        return int(self.m_gain.size)
+
+
+def bound_story(X: np.ndarray, run: Run, shown: int = BOUND_FIGURE_ITERATIONS) -> BoundStory:
+    """The :class:`BoundStory` of ``run``: its bound's gains and gaps, and the slices of its first iterations."""
+    from animate_em.em import responsibilities
+    from animate_em.em.bound import bound_slice
+
+    snaps = run.snapshots
+    m_gain, kl_after, slices = np.empty(run.n_iter), np.empty(run.n_iter), []
+    for t in range(1, run.n_iter + 1):
+        q = responsibilities(X, snaps[t - 1])
+        grid = BOUND_GRID if t <= shown else np.array([0.0, 1.0])
+        ll, bound = bound_slice(X, snaps[t - 1], snaps[t], q, grid)
+        at0, at1 = int(np.flatnonzero(grid == 0.0)[0]), int(np.flatnonzero(grid == 1.0)[0])
+        m_gain[t - 1], kl_after[t - 1] = bound[at1] - bound[at0], ll[at1] - bound[at1]
+        if t <= shown:
+            slices.append(BoundSlice(t, grid, ll, bound))
+    return BoundStory(m_gain, kl_after, slices)
+
+
 @dataclass
 class ReportData:
     """Everything a report says, as numbers (text and figures are made from this)."""
@@ -191,6 +243,7 @@ class ReportData:
     saddle: SaddleCheck | None
     selection: SelectionSummary
     settings: dict
+    bound: BoundStory | None = field(default=None, repr=False)
 
     @property
     def n_samples(self) -> int:
@@ -452,4 +505,4 @@ def analyse(X, run: Run, *, name: str, title: str, source: dict, true_params: di
         monotonicity=monotonicity(trace), settled_at=settled_iteration(trace, tol * n),
         settle_tol_total=tol * n, travel=mean_travel(run, X.std(axis=0)), restarts=studies,
         reach_tolerance=REACH_TOL_PER_POINT * n, best_restart_log_likelihood=best, saddle=saddle,
-        selection=selection, settings=all_settings)
+        selection=selection, settings=all_settings, bound=bound_story(X, run))

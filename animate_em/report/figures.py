@@ -33,7 +33,11 @@ TYPE_COLOURS = {"full": OKABE_ITO[3], "tied": OKABE_ITO[4], "diag": OKABE_ITO[2]
 INIT_COLOURS = {"random": OKABE_ITO[4], "kmeans++": OKABE_ITO[3]}
 
 #: name -> (height in inches at COLUMN width); the poster's depends on its panels (figure_height).
-HEIGHTS = {"loglik": 1.95, "restarts": 2.2, "selection": 1.85}
+HEIGHTS = {"loglik": 1.95, "bound": 2.1, "restarts": 2.2, "selection": 2.1}
+
+#: The lower bound's colour and the shading of the gap KL, as in the lower-bound scene.
+BOUND_COLOUR = OKABE_ITO[5]
+GAP_ALPHA = 0.22
 
 
 def _style(ax, *, grid_axis: str = "y") -> None:
@@ -110,13 +114,64 @@ def draw_loglik(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
             ax2.bar(it[~up], np.maximum(-diffs[~up], 1e-12), color=OKABE_ITO[4], width=0.8, label="decrease")
         ax2.set_yscale("log")
         if d.settle_tol_total > 0:
-            ax2.axhline(d.settle_tol_total, color=MUTED, lw=0.8, ls="--")
-            ax2.annotate("tol·N", (it[-1] + 0.6, d.settle_tol_total), xytext=(2, 0), textcoords="offset points",
+            # The line ends at the last bar and its label follows it, outside the axes: a line across the
+            # whole axes ran through the label.
+            ax2.hlines(d.settle_tol_total, 0.4, it[-1] + 0.4, color=MUTED, lw=0.8, ls="--")
+            ax2.set_xlim(0.4, it[-1] + 0.6)
+            ax2.annotate("tol·N", (it[-1] + 0.6, d.settle_tol_total), xytext=(3, 0), textcoords="offset points",
                          fontsize=FONT - 0.5, color=MUTED, ha="left", va="center", annotation_clip=False)
         ax2.legend(fontsize=FONT - 0.5, frameon=False, loc="upper right", handlelength=1.0)
     _style(ax2)
     _iteration_ticks(ax2, d.trace.size - 1)
     _label(ax2, "iteration", "|change| (nats)", "Change per iteration")
+
+
+def _theta(t: int) -> str:
+    return "θ" + str(t).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def draw_bound(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
+    """The first EM iterations, each on a slice along its step: ln p, the bound L and the gap KL between them."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+
+    slices = d.bound.slices if d.bound else []
+    if not slices:
+        x0, y0, w, h = rect
+        fig.text(x0 + 0.5 * w, y0 + 0.5 * h, "The run made no EM iteration: there is no step to show.",
+                 ha="center", va="center", fontsize=LABEL_FONT, color=MUTED)
+        return
+    gs = _grid(fig, rect, 1, len(slices), left=0.1, right=0.985, bottom=0.14, top=0.74, wspace=0.42)
+    for index, sl in enumerate(slices):
+        ax = fig.add_subplot(gs[index])
+        g, ll, bound = sl.grid, sl.log_likelihood, sl.bound
+        at0, at1 = int(np.flatnonzero(g == 0.0)[0]), int(np.flatnonzero(g == 1.0)[0])
+        ax.fill_between(g, bound, ll, color=BOUND_COLOUR, alpha=GAP_ALPHA, linewidth=0, zorder=2)
+        ax.plot(g, ll, color=FG, lw=1.3, zorder=3, label="ln p(X | θ)")
+        ax.plot(g, bound, color=BOUND_COLOUR, lw=1.3, ls=(0, (4.0, 1.5)), zorder=3.2,
+                label="L(q, θ), q from the E-step at the left end")
+        ax.plot([0.0], [ll[at0]], "o", color=FG, ms=3.6, mec="white", mew=0.6, zorder=4)
+        ax.plot([1.0], [bound[at1]], "o", color=BOUND_COLOUR, mfc="none", ms=5.5, mew=1.0, zorder=4)
+        ax.plot([1.0], [ll[at1]], "o", color=FG, ms=3.6, mec="white", mew=0.6, zorder=4)
+        # The gap bracketed at s = 1; its value is in the title (a label beside it sat on the curves).
+        ax.annotate("", (1.0 + 0.06, bound[at1]), xytext=(1.0 + 0.06, ll[at1]),
+                    arrowprops=dict(arrowstyle="|-|, widthA=0.25, widthB=0.25", color=FG, lw=0.7, shrinkA=0,
+                                    shrinkB=0), zorder=3.6)
+        _style(ax)
+        t = sl.iteration
+        ax.xaxis.set_major_locator(FixedLocator([0.0, 1.0]))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _, t=t: _theta(t - 1) if v == 0 else _theta(t)))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.set_xlim(g[0] - 0.03, g[-1] + 0.03)
+        gain_l, gain_p = bound[at1] - bound[at0], ll[at1] - ll[at0]
+        ax.set_title(f"Iteration {t}\nL +{gain_l:.2f}, KL {ll[at1] - bound[at1]:.2f}, ln p +{gain_p:.2f}",
+                     fontsize=FONT, color=FG, loc="left",
+                     pad=3, linespacing=1.25)
+        if index == 0:
+            _label(ax, y="nats (total)")
+    handles, labels = fig.axes[-len(slices)].get_legend_handles_labels()
+    x0, y0, w, h = rect
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(x0 + 0.1 * w, y0 + h), ncol=2, frameon=False,
+               fontsize=FONT, handlelength=2.4, borderaxespad=0.2)
 
 
 def draw_restarts(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
@@ -223,7 +278,7 @@ def draw_selection(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
     the winner's margin cannot be seen; the third zooms on the models that compete.
     """
     sel = d.selection
-    gs = _grid(fig, rect, 1, 3, left=0.075, right=0.99, bottom=0.19, top=0.88, wspace=0.36)
+    gs = _grid(fig, rect, 1, 3, left=0.075, right=0.99, bottom=0.17, top=0.79, wspace=0.36)
     for i, crit in enumerate(("bic", "aic")):
         ax = fig.add_subplot(gs[i])
         for cov in sel.covariance_types:
@@ -239,8 +294,12 @@ def draw_selection(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
         ax.ticklabel_format(axis="y", style="plain", useOffset=False)
         _label(ax, "number of components K", crit.upper(), f"{crit.upper()} (lower is better)")
         if i == 0:
-            ax.legend(fontsize=FONT - 0.5, frameon=False, ncols=2, loc="upper right", handlelength=1.4,
-                      columnspacing=0.8)
+            # One row above the panels: inside the BIC panel the legend sat on the curves and the true K.
+            x0, y0, w, h = rect
+            handles, labels = ax.get_legend_handles_labels()
+            fig.legend(handles, labels, fontsize=FONT - 0.5, frameon=False, ncols=len(labels), loc="upper center",
+                       bbox_to_anchor=(x0 + 0.5 * w, y0 + h), handlelength=1.6, columnspacing=1.4,
+                       borderaxespad=0.1)
     ax = fig.add_subplot(gs[2])
     best = min(r["bic"] for r in sel.table)
     deltas = sorted(r["bic"] - best for r in sel.table)
@@ -305,7 +364,7 @@ def poster_grid(n: int) -> tuple[int, int]:
     return cols, -(-n // cols)
 
 
-DRAW = {"loglik": draw_loglik, "poster": draw_poster, "restarts": draw_restarts, "selection": draw_selection}
+DRAW = {"loglik": draw_loglik, "bound": draw_bound, "poster": draw_poster, "restarts": draw_restarts, "selection": draw_selection}
 
 
 # ---------------------------------------------------------------------------

@@ -123,8 +123,7 @@ def trace_paragraph(d: ReportData) -> str:
             parts.append(f"The first iteration alone gained {num(first)} nats, {100 * share:.0f} % of the total.")
     parts.append(monotonicity_verdict(m))
     if m.never_decreased and m.n_steps:
-        parts.append("That is what EM guarantees: each E-step makes the lower bound touch the "
-                     "log-likelihood and each M-step raises the bound, so the likelihood cannot fall.")
+        parts.append("That is what EM guarantees; the next section shows why.")
     elif m.n_steps:
         parts.append("EM cannot lower the likelihood in exact arithmetic; decreases this small are "
                      "floating-point rounding, or the effect of the covariance regularisation.")
@@ -132,6 +131,40 @@ def trace_paragraph(d: ReportData) -> str:
     parts.append(f"The run stopped when the mean log-likelihood per point changed by less than "
                  f"tol = {tol:g} nats. From iteration {d.settled_at} on, the trace stayed within "
                  f"tol × N = {d.settle_tol_total:.3g} nats of its final value.")
+    return " ".join(parts)
+
+
+def bound_paragraph(d: ReportData) -> str:
+    """Why the log-likelihood never decreases, told with the run's own gains and gaps."""
+    b = d.bound
+    if b is None or b.n_iter == 0:
+        return ("For any responsibilities q, ln p(X | θ) = L(q, θ) + KL with KL ≥ 0. "
+                "The run made no iteration, so there is no step to decompose.")
+    parts = ["For any responsibilities q, the log-likelihood splits into a lower bound and a gap: "
+             "ln p(X | θ) = L(q, θ) + KL, where KL is the Kullback-Leibler divergence of q from the "
+             "posterior p(Z | X, θ) and never negative. The E-step sets q to the posterior "
+             "at the current θ, so the gap is 0 and the bound touches the log-likelihood (the left end of "
+             "each panel). The M-step moves θ to the maximum of the bound with q held fixed (the ring at "
+             "the right end); the log-likelihood rises by what the bound gained plus the gap KL that opens, "
+             "and since that gap cannot be negative, it never falls."]
+    parts.append(f"In iteration 1 the M-step raised the bound by {num(b.m_gain[0])} nats and opened a gap of "
+                 f"{num(b.kl_after[0])}, so ln p rose by {num(b.m_gain[0] + b.kl_after[0])} nats; the next "
+                 "E-step closes that gap again before the next M-step climbs.")
+    shown = len(b.slices)
+    if shown > 1:
+        rest = "; ".join(f"in iteration {t}, the bound gained {num(b.m_gain[t - 1])} nats and the gap was "
+                         f"{num(b.kl_after[t - 1])}" for t in range(2, shown + 1))
+        parts.append(rest[0].upper() + rest[1:] + ".")
+    if b.n_iter > shown:
+        worst = int(np.argmin(b.kl_after)) + 1
+        smallest = float(b.kl_after.min())
+        smallest_text = num(smallest) if abs(smallest) >= 0.01 else f"{smallest:.2g}".replace("-", "\u2212")
+        parts.append(f"Over all {_s(b.n_iter, 'iteration')} the M-steps raised the bound by "
+                     f"{num(float(b.m_gain.sum()))} nats in total and the gaps added "
+                     f"{num(float(b.kl_after.sum()))}; the smallest gap was {smallest_text} nats "
+                     f"(iteration {worst}).")
+    if float(b.kl_after.min()) < 0:
+        parts.append("A gap below zero can only be rounding: KL is never negative in exact arithmetic.")
     return " ".join(parts)
 
 
@@ -372,6 +405,9 @@ def figure_captions(d: ReportData) -> dict:
                   "2σ ellipses (86 % of each component's mass) and means; components numbered as in the text"
                   + (f"; {stacking_note(stacked, d.source.get('columns'), d.source.get('units'))}." if stacked
                      else "."),
+        "bound": "The first EM iterations, each on a slice through parameter space along its step, from θ "
+                 "before the M-step (left tick) to θ after it (right tick): the log-likelihood ln p (solid) and "
+                 "the lower bound L (dashed) with the E-step's responsibilities; the shading is the gap KL.",
         "restarts": f"Left: final log-likelihood of {st0.n} restarts per initialisation (dashed: the best "
                     "value found). " + ("Right: the one fit every restart reached." if same else
                                         "Right: the best and the worst final fit among all restarts."),

@@ -10,7 +10,7 @@ from animate_em.errors import UserError
 
 FAST = ["--data", "--restarts", "3", "--k-max", "4", "--select-n-init", "1", "--frames-per-iteration", "1",
         "--gif-width", "320", "--quiet"]
-FIGURES = ("loglik", "poster", "restarts", "selection")
+FIGURES = ("loglik", "bound", "poster", "restarts", "selection")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_pdf_has_two_or_three_pages_with_the_key_text(report):
     reader = pypdf.PdfReader(str(folder / "report.pdf"))
     assert 2 <= len(reader.pages) <= 3
     text = " ".join(page.extract_text() for page in reader.pages)
-    for words in ("log-likelihood", "BIC", "never decreased", "sha256"):
+    for words in ("log-likelihood", "BIC", "never decreased", "sha256", "Why the log-likelihood never decreases"):
         assert words in text
     assert reader.pages[0].mediabox.width == pytest.approx(8.27 * 72, abs=1)      # A4
 
@@ -113,6 +113,7 @@ def test_html_is_self_contained_and_embeds_the_gif_and_figures(report):
     assert sum(src.startswith("data:image/png;base64,") for src in parser.imgs) == len(FIGURES)
     assert all(ref.startswith(("data:", "#")) for ref in parser.refs)
     assert "script" not in parser.tags and "link" not in parser.tags
+    assert "Why the log-likelihood never decreases" in html
     stripped = html
     for src in parser.imgs:
         stripped = stripped.replace(src, "")

@@ -233,3 +233,34 @@ def test_settings_are_written_as_a_person_writes_them(report_data):
     rows = dict(settings_rows(d))
     assert "inits=random, kmeans++" in rows["restarts"]
     assert "gif_width=no GIF" in rows["animation"]
+
+
+def test_the_lower_bound_section_tells_the_runs_own_gains_and_gaps(report_data):
+    from animate_em.em import responsibilities
+    from animate_em.em.bound import lower_bound
+
+    d = report_data
+    blocks = outline(d)
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    at = next(i for i, h in enumerate(headings) if h.endswith("Why the log-likelihood never decreases"))
+    assert "Log-likelihood evolution" in headings[at - 1]           # right after the trace it explains
+    run, X, story = d.run, d.X, d.bound
+    assert story.n_iter == run.n_iter and len(story.slices) == min(3, run.n_iter)
+    for t in range(1, run.n_iter + 1):
+        start, end = run.snapshots[t - 1], run.snapshots[t]
+        q = responsibilities(X, start)
+        bound_after = lower_bound(X, q, end.weights, end.means, end.covariances)
+        scale = abs(end.log_likelihood) + 1.0
+        assert story.m_gain[t - 1] == pytest.approx(bound_after - start.log_likelihood, abs=1e-9 * scale)
+        assert story.kl_after[t - 1] == pytest.approx(end.log_likelihood - bound_after, abs=1e-9 * scale)
+        assert story.kl_after[t - 1] >= -1e-9 * scale
+    for sl in story.slices:                 # the figure's curves: a bound, touching at s = 0
+        assert np.all(sl.bound <= sl.log_likelihood + 1e-9 * (abs(sl.log_likelihood[0]) + 1))
+        assert sl.bound[sl.grid == 0.0][0] == pytest.approx(sl.log_likelihood[sl.grid == 0.0][0], abs=1e-6)
+    para = next(b.text for b in blocks[blocks.index(next(b for b in blocks if b.kind == "heading"
+                                                               and b.text == headings[at])):]
+                if b.kind == "para")
+    assert f"{story.m_gain[0]:.2f}" in para and f"{story.kl_after[0]:.2f}" in para
+    assert f"{story.m_gain[0] + story.kl_after[0]:.2f}" in para
+    if run.n_iter > 3:
+        assert f"{story.m_gain.sum():.2f}" in para and f"{story.kl_after.sum():.2f}" in para

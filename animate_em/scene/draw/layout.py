@@ -99,7 +99,7 @@ def _fit_box(cell_w: float, cell_h: float, lo: float, hi: float) -> tuple[float,
 
 def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "single",
                  data_aspect: float = 1.0, equal_aspect: bool = True, show_trace: bool = True,
-                 decor: Decor = Decor()) -> FrameLayout:
+                 decor: Decor = Decor(), trace_sides: tuple = ("right", "bottom")) -> FrameLayout:
     """Place N data panels, the trace panel and the caption rows into a frame.
 
     Parameters
@@ -120,6 +120,9 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         Whether there is a log-likelihood panel.
     decor : Decor
         Label space around the axes.
+    trace_sides : tuple of str
+        Where the trace panel may go: ``"right"`` and/or ``"bottom"``; the
+        side that gives the data panels the most area wins.
 
     Returns
     -------
@@ -175,7 +178,7 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
 
     tall = H > W
     candidates = []
-    sides = ["right", "bottom"] if show_trace else [None]
+    sides = list(trace_sides) if show_trace else [None]
     for rows, cols in _grid_shape(n_panels, arrangement, tall):
         if rows * cols < n_panels:
             continue

@@ -14,7 +14,7 @@ a test keeps them equal):
 | (top level) | `title` | string | "Fitting a Gaussian mixture with EM" | Title drawn on the frames; empty for none |
 | (top level) | `description` | string | "" | One line for listings (`animate-em scenes`) |
 | (top level) | `layout` | string | "auto" | Panels for several runs: `single`, `row`, `grid`, or `auto` (single for one run, row for up to 3, grid beyond) |
-| (top level) | `kind` | string | "em" | What is animated: `em` (the EM iterations of each run) or `sweep` (the converged fit for each K of `[sweep] k`, while an information-criterion curve grows) |
+| (top level) | `kind` | string | "em" | What is animated: `em` (the EM iterations of each run), `sweep` (the converged fit for each K of `[sweep] k`, while an information-criterion curve grows) or `bound` (one run's EM steps on slices through parameter space: ln p = L + KL, why the log-likelihood never decreases) |
 | [data] | `source` | string | "anisotropic" | Built-in dataset name or a CSV/TSV/.npy path (relative to the TOML file) |
 | [data] | `seed` | integer | 0 | Seed of a synthetic built-in dataset (and of subsampling a file) |
 | [data] | `n_samples` | integer | (none) | Number of points: size of a synthetic dataset, or a random subset of a file; default: the dataset's own size |
@@ -91,13 +91,15 @@ class KindRules:
 
     ``runs``: whether ``[[runs]]`` tables are allowed; ``table``: the kind's own
     table, if any; ``unused``: overrides it has no use for (refused rather
-    than silently ignored); ``why``: the end of the message refusing them.
+    than silently ignored); ``why``: the end of the message refusing them;
+    ``one_run``: why ``[[runs]]`` tables are refused, when they are.
     """
 
     runs: bool = True
     table: str | None = None
     unused: tuple = ()
     why: str = ""
+    one_run: str = ""
 
 
 #: Every kind of scene (``kind = ...``) and its rules; the drawing of each is in
@@ -105,7 +107,9 @@ class KindRules:
 KIND_RULES = {
     "em": KindRules(),
     "sweep": KindRules(runs=False, table="sweep", unused=("k", "frames_per_iteration", "duration"),
-                       why="it steps over [sweep] k with converged fits"),
+                       why="it steps over [sweep] k with converged fits",
+                       one_run="a sweep fits [model] once for every K of [sweep] k"),
+    "bound": KindRules(runs=False, one_run="a bound scene draws the slices of one run, [model]"),
 }
 KINDS = tuple(KIND_RULES)
 
@@ -162,8 +166,10 @@ TOP_KEYS = (
     Key("description", "str", "", "One line for listings (`animate-em scenes`)", max_length=200),
     Key("layout", "str", "auto", "Panels for several runs: `single`, `row`, `grid`, or `auto` "
         "(single for one run, row for up to 3, grid beyond)", choices=LAYOUTS),
-    Key("kind", "str", "em", "What is animated: `em` (the EM iterations of each run) or `sweep` (the converged "
-        "fit for each K of `[sweep] k`, while an information-criterion curve grows)", choices=KINDS),
+    Key("kind", "str", "em", "What is animated: `em` (the EM iterations of each run), `sweep` (the converged "
+        "fit for each K of `[sweep] k`, while an information-criterion curve grows) or `bound` (one run's EM "
+        "steps on slices through parameter space: ln p = L + KL, why the log-likelihood never decreases)",
+        choices=KINDS),
 )
 
 DATA_KEYS = (

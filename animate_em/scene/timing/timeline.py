@@ -30,6 +30,7 @@ from animate_em.scene.timing.pacing import (
     hold_frames,
     iteration_weights,
     pace_iterations,
+    picture_change,
     split_beats,
 )
 from animate_em.scene.timing.steps import Step, check_steps
@@ -153,6 +154,15 @@ class Timeline:
         self._end_recolour = max(1, int(round(END_RECOLOUR_SECONDS * self.fps)))
 
     # -- construction -------------------------------------------------------
+    @classmethod
+    def for_scene(cls, scene, runs: Sequence, traces: Sequence[np.ndarray]) -> "Timeline":
+        """The timeline of ``runs`` on ``scene``'s clock: its frame rate and ``[timing]`` table, paced by
+        how much each iteration changes the picture (the EM and lower-bound kinds share it)."""
+        timing = scene.timing
+        return cls.build(traces, fps=scene.fps, frames_per_iteration=timing.frames_per_iteration,
+                         duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end,
+                         changes=[picture_change(run.snapshots) for run in runs])
+
     @classmethod
     def build(cls, traces: Sequence[np.ndarray], *, fps: int, frames_per_iteration: int | None = None,
               duration: float | None = 12.0, hold_start: float = 1.0, hold_end: float = 2.0,

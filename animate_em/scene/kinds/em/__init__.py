@@ -13,16 +13,12 @@ from animate_em.scene.kinds.em.frames import EmFrameSource
 from animate_em.scene.kinds.em.notes import step_notes
 from animate_em.scene.kinds.em.poster import poster_image
 from animate_em.scene.runs.fitting import fit_runs
-from animate_em.scene.timing.pacing import picture_change
 from animate_em.scene.timing.timeline import Timeline
 
 
 def em_timeline(scene, runs: list, labels: list, traces: list) -> Timeline:
     """The EM timeline of ``runs`` paced by ``scene``'s ``[timing]`` table."""
-    timing = scene.timing
-    return Timeline.build(traces, fps=scene.fps, frames_per_iteration=timing.frames_per_iteration,
-                          duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end,
-                          changes=[picture_change(run.snapshots) for run in runs])
+    return Timeline.for_scene(scene, runs, traces)
 
 
 def em_models(scene) -> list[tuple]:
