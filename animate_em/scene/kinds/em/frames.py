@@ -283,6 +283,9 @@ class EmFrameSource(BlittedFigure):
         if self.trace is not None:
             self.dynamic += self.trace.animated()
         self.dynamic += self.status.dynamic()
+        # The footer's ghost words change with the ghosts: drawn each frame, so the kept background
+        # (onto which a first ghost is painted) never holds old words.
+        self.dynamic.append(self.note)
         for footer, ll_line in self.footers:
             if footer is not None:
                 self.dynamic += footer.dynamic()
@@ -510,8 +513,8 @@ class EmFrameSource(BlittedFigure):
         A ghost painted last gives the pixels of a full draw when it is the newest
         visible ghost of its panel and keeps clear of the spines (see :func:`.painted_last`).
         """
-        if old[1:] != new[1:] or self._note_text(old[0]) != self._note_text(new[0]):
-            return None          # (a footer whose words change is repainted whole)
+        if old[1:] != new[1:]:
+            return None
         renderer = self.canvas.get_renderer()
         px = self.sizing.dpi / 72.0
         to_draw = []
