@@ -384,6 +384,28 @@ def best_and_worst(d: ReportData):
     return max(pool, key=lambda p: p[0].final.log_likelihood), min(pool, key=lambda p: p[0].final.log_likelihood)
 
 
+def saddle_stops(d: ReportData, init: str) -> np.ndarray:
+    """Which restarts of ``init`` stopped at the saddle, shape (n,) of bool.
+
+    A random-responsibility start that ended within :data:`SADDLE_ITERATIONS` iterations below
+    the best value: its components all start near the centre of the data, where the likelihood
+    is so flat that EM's first steps change it by less than the tolerance.
+    """
+    st = d.restarts[init]
+    if init != "random":
+        return np.zeros(st.n, dtype=bool)
+    below = st.final_log_likelihoods < d.best_restart_log_likelihood - d.reach_tolerance
+    return below & (st.n_iters <= SADDLE_ITERATIONS) & ~st.collapsed
+
+
+def mean_spread(run: Run, scale) -> float:
+    """Largest distance between two of a run's final means, in standard deviations of each axis."""
+    means = run.final.means[:, :2] / np.asarray(scale, dtype=float)[:2]
+    if len(means) < 2:
+        return 0.0
+    return float(np.max(np.linalg.norm(means[:, None] - means[None], axis=-1)))
+
+
 def same_optimum(d: ReportData) -> bool:
     """Whether the best and the worst restart reached the same optimum (then one fit is shown, not two)."""
     best, worst = best_and_worst(d)

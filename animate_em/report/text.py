@@ -17,7 +17,9 @@ from animate_em.report.analysis import (
     SADDLE_ITERATIONS,
     Monotonicity,
     ReportData,
+    mean_spread,
     poster_shown,
+    saddle_stops,
     same_optimum,
 )
 from animate_em.scene.draw.captions import init_words
@@ -234,24 +236,79 @@ def restarts_paragraph(d: ReportData) -> str:
     head = (f"Each initialisation was restarted {st0.n} times, with tol = {st0.tol:g} nats per point and at "
             f"most {st0.max_iter} iterations. A run counts as reaching the best value, {num(best)} nats, "
             f"when it ends within {_reach_text(d)}.")
-    tail = []
-    if d.saddle is not None:
-        s = d.saddle
-        tail.append(
-            f"The small tolerance matters: with the main run's tol = {s.tol:g}, {s.n_stopped_early} of "
-            f"{s.n_runs} random-responsibility starts stopped within {SADDLE_ITERATIONS} iterations, at a "
-            f"median of {num(s.median_log_likelihood)} nats. Random responsibilities put every component "
-            "near the centre of the data, a saddle point where the likelihood is flat, so a loose "
-            "stopping rule declares convergence before EM has moved.")
-    spread = [s for s in d.restarts.values() if s.final_log_likelihoods.min() < best - d.reach_tolerance]
-    if spread:
-        tail.append("Runs that end lower are stuck in local optima (typically two components sharing one "
-                    "cluster while another cluster is covered by one wide component); restarting from "
-                    "several seeds and keeping the highest likelihood is the usual remedy.")
-    else:
-        tail.append("Every restart ended at the same optimum, so on these data the starting point changes "
-                    "the path and the number of iterations rather than the answer.")
+    tail = [*_saddle_sentences(d), _lower_sentence(d)]
     return " ".join([head, *parts, *tail])
+
+
+def _how_many(count: int, total: int) -> str:
+    return f"all {total}" if count == total else f"{count} of {total}"
+
+
+def _at(values: np.ndarray) -> str:
+    """"at −1289.80 nats", or "between −1290.10 and −1289.80 nats"."""
+    low, high = num(values.min()), num(values.max())
+    return f"at {high} nats" if low == high else f"between {low} and {high} nats"
+
+
+def _saddle_sentences(d: ReportData) -> list[str]:
+    """What the random-responsibility starts that stopped at once did, and whether the tolerance mattered."""
+    s = d.saddle
+    stops = saddle_stops(d, "random") if "random" in d.restarts else np.zeros(0, dtype=bool)
+    if stops.any():
+        st = d.restarts["random"]
+        its = st.n_iters[stops]
+        after = (f"after {_s(int(its.max()), 'iteration')}" if its.min() == its.max() else
+                 f"within {_s(int(its.max()), 'iteration')}")
+        spread = max(mean_spread(r, d.X.std(axis=0)) for r, stop in zip(st.runs, stops) if stop)
+        count = int(stops.sum())
+        who = (f"None of the {st.n} random-responsibility starts left" if count == st.n else
+               f"{count} of the {st.n} random-responsibility starts never left")
+        words = [f"{who} the centre of the data: when they stopped, {after}, the means of each lay within "
+                 f"{num(spread)} standard deviations of each other. Random responsibilities give every "
+                 "component nearly the same mean; that is a saddle point, where the likelihood is so flat that EM's "
+                 f"first step changes it by less than tol = {st.tol:g}, so the run ends before the "
+                 "components separate."]
+        if s is not None:
+            words.append(f"The main run's looser tol = {s.tol:g} stops them there too "
+                         f"({_how_many(s.n_stopped_early, s.n_runs)} within {_s(SADDLE_ITERATIONS, 'iteration')}).")
+        seeded = [init for init in d.restarts if init != "random"
+                  and not (d.restarts[init].n_iters <= SADDLE_ITERATIONS).any()]
+        if seeded:
+            words.append(f"{listing([init_words(i) for i in seeded]).capitalize()} starts the means apart, "
+                         "so none of its runs stopped there.")
+        return words
+    if s is not None and s.n_stopped_early:
+        return [f"The small tolerance matters: with the main run's tol = {s.tol:g}, "
+                f"{_how_many(s.n_stopped_early, s.n_runs)} random-responsibility starts stopped within "
+                f"{_s(SADDLE_ITERATIONS, 'iteration')}, at a median of {num(s.median_log_likelihood)} nats, "
+                "while none of the restarts above did. Random responsibilities put every component near "
+                "the centre of the data, a saddle point where the likelihood is flat, so a loose stopping "
+                "rule declares convergence before EM has moved."]
+    return []
+
+
+def _lower_sentence(d: ReportData) -> str:
+    """The restarts that converged below the best value (local optima), apart from saddle stops."""
+    best = d.best_restart_log_likelihood
+    lower, below = {}, False
+    for init, st in d.restarts.items():
+        under = st.final_log_likelihoods < best - d.reach_tolerance
+        below = below or bool(under.any())
+        # Saddle stops, collapses and runs cut at the iteration limit are said above.
+        optimum = under & st.converged & ~st.collapsed & ~saddle_stops(d, init)
+        if optimum.any():
+            lower[init] = st.final_log_likelihoods[optimum]
+    if lower:
+        who = listing([f"{_s(v.size, 'run')} with {init_words(init)}" for init, v in lower.items()])
+        if sum(v.size for v in lower.values()) == 1:
+            who = who.replace("1 run", "one run")
+        return (f"The {who} that ended lower converged {_at(np.concatenate(list(lower.values())))}: "
+                "local optima, fits where EM's steps stop improving although a better fit exists. Restarting "
+                "from several seeds and keeping the highest likelihood is the usual remedy.")
+    if below:
+        return "Every other restart reached the best value."
+    return ("Every restart ended at the same optimum, so on these data the starting point changes "
+            "the path and the number of iterations rather than the answer.")
 
 
 def _reach_text(d: ReportData) -> str:
@@ -259,39 +316,70 @@ def _reach_text(d: ReportData) -> str:
     return f"{per_point:g} nats per point of it, {d.reach_tolerance:.3g} nats in total"
 
 
+def _covariances(covariance_type: str) -> str:
+    return f"{COVARIANCE_WORDS.get(covariance_type, covariance_type)} covariances"
+
+
+def _animated_model(d: ReportData, rows: dict, best: dict) -> str:
+    """How the narrated run compares with the grid: the same model or behind it, with both BIC values.
+
+    The grid refits every model from its own k-means++ starts, so even the same K and covariance
+    type can end at a (slightly) different BIC from the run animated above.
+    """
+    sel = d.selection
+    model = d.settings["model"]
+    key = (model["k"], model["covariance_type"])
+    run_bic = num(d.run.bic)
+    if key == (sel.best_k, sel.best_covariance_type):
+        grid_bic = num(best["bic"])
+        if run_bic == grid_bic:
+            return (f"The run animated above fits this same model, K = {model['k']} with "
+                    f"{_covariances(model['covariance_type'])}, and ended at the same BIC, {run_bic}.")
+        lower = "lower" if d.run.bic < best["bic"] else "higher"
+        return (f"The run animated above fits this same model, K = {model['k']} with "
+                f"{_covariances(model['covariance_type'])}; started from its own initial guess, it ended "
+                f"at a BIC of {run_bic}, {num(abs(d.run.bic - best['bic']))} {lower} than this grid's fit.")
+    if key not in rows:
+        return ""
+    delta = rows[key]["bic"] - best["bic"]
+    said = (f"The model animated above, K = {model['k']} with {_covariances(model['covariance_type'])}, is "
+            f"{num(delta)} BIC units behind the winner in this grid")
+    if d.run.bic < best["bic"] and run_bic != num(best["bic"]):
+        # The narrated run found a better optimum of its model than the grid's starts did.
+        return (f"{said}; its own run, from another start, ended at a BIC of {run_bic}, below the winner's "
+                f"{num(best['bic'])}, so the grid's starts found a worse fit of that model than the run did.")
+    own = f" (its own run ended at a BIC of {run_bic})" if run_bic != num(rows[key]["bic"]) else ""
+    return f"{said}{own}."
+
+
 def selection_paragraph(d: ReportData) -> str:
     sel = d.selection
     rows = {(r["k"], r["covariance_type"]): r for r in sel.table}
     best = rows[(sel.best_k, sel.best_covariance_type)]
     parts = [f"BIC = −2 log L + p log N penalises the p free parameters; AIC = −2 log L + 2p penalises "
-             f"them less. Each of the {len(sel.table)} fits started from k-means++, the best of {sel.n_init} "
-             f"starts with seed {sel.seed}. The lowest BIC, {num(best['bic'])}, belongs to K = {sel.best_k} "
-             f"with {COVARIANCE_WORDS.get(sel.best_covariance_type, sel.best_covariance_type)} covariances "
-             f"and {best['n_parameters']} parameters."]
+             f"them less. Each of the {len(sel.table)} fits started from k-means++, "
+             + (f"the best of {sel.n_init} starts" if sel.n_init != 1 else "one start")
+             + f" with seed {sel.seed}. The lowest BIC, {num(best['bic'])}, belongs to K = {sel.best_k} "
+             f"with {_covariances(sel.best_covariance_type)} and {best['n_parameters']} parameters."]
+    animated = _animated_model(d, rows, best)
+    if animated:
+        parts.append(animated)
     others = sorted((r for r in sel.table if r is not best), key=lambda r: r["bic"])
     if others:
         runner = others[0]
-        parts.append(f"The runner-up, K = {runner['k']} with {runner['covariance_type']} covariances, is "
+        parts.append(f"The runner-up, K = {runner['k']} with {_covariances(runner['covariance_type'])}, is "
                      f"{num(runner['bic'] - best['bic'])} BIC units behind (right-hand panel).")
     if sel.capped_from is not None:
         parts.append(f"K stops at {sel.ks[-1]}, not {sel.capped_from}: the data have only {sel.ks[-1]} "
                      "distinct points, and K components need at least K of them.")
     same = tuple(sel.by_aic) == (sel.best_k, sel.best_covariance_type)
     parts.append("AIC agrees." if same else
-                 f"AIC prefers K = {sel.by_aic[0]} with {sel.by_aic[1]} covariances, as expected from its "
+                 f"AIC prefers K = {sel.by_aic[0]} with {_covariances(sel.by_aic[1])}, as expected from its "
                  "lighter penalty.")
     if sel.true_k is not None:
         parts.append(f"The data were generated from K = {sel.true_k} components, so BIC "
                      + ("recovers the true number." if sel.best_k == sel.true_k else
-                        f"is off by {sel.best_k - sel.true_k:+d}."))
-    model_k = d.settings["model"]["k"]
-    model_cov = d.settings["model"]["covariance_type"]
-    if (model_k, model_cov) in rows and (model_k, model_cov) != (sel.best_k, sel.best_covariance_type):
-        delta = rows[(model_k, model_cov)]["bic"] - best["bic"]
-        parts.append(f"The model animated above, K = {model_k} with {model_cov} covariances, is {num(delta)} "
-                     "BIC units behind the winner.")
-    elif (model_k, model_cov) == (sel.best_k, sel.best_covariance_type):
-        parts.append("It is the model animated above.")
+                        f"is off by {sel.best_k - sel.true_k:+d}.".replace("-", "−")))
     return " ".join(parts)
 
 
@@ -329,24 +417,47 @@ def figure_captions(d: ReportData) -> dict:
     }
 
 
+#: What an unset setting means, in words (None elsewhere reads "not set").
+UNSET_WORDS = {"frames_per_iteration": "the scene default", "gif_width": "no GIF",
+               "seed": "none (fresh randomness)"}
+
+
+def setting_value(key: str, value) -> str:
+    """A setting as a person writes it: lists as "random, kmeans++", None in words, never a repr."""
+    if value is None:
+        return UNSET_WORDS.get(key, "not set")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(setting_value(key, v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _settings_text(settings: dict) -> str:
+    """"k=3; init=kmeans++; inits=random, kmeans++": semicolons, so a list's commas stay inside it."""
+    return "; ".join(f"{k}={setting_value(k, v)}" for k, v in settings.items())
+
+
 def settings_rows(d: ReportData) -> list[tuple[str, str]]:
     """(label, value) pairs of the settings block, enough to rebuild the report."""
     src, s = d.source, d.settings
-    origin = f"scene {src['scene']}, " if src.get("scene") else ""
-    seed = f", data seed {src['data_seed']}" if src.get("data_seed") is not None else ""
-    rows = [("data", f"{src.get('dataset')} ({origin}{src.get('kind')}{seed}), {d.n_samples} points, "
+    origin = f"scene {src['scene']}; " if src.get("scene") else ""
+    seed = f"; data seed {src['data_seed']}" if src.get("data_seed") is not None else ""
+    rows = [("data", f"{src.get('dataset')}: {origin}{src.get('kind')}{seed}; {d.n_samples} points; "
                      f"columns {', '.join(src.get('columns') or ())}"
-             + (f", units {src['units']}" if src.get("units") else "")),
+             + (f"; units {src['units']}" if src.get("units") else "")),
             ("data sha256 (float64 array)", src["sha256_array"])]
     if src.get("sha256_file"):
         rows.append(("file sha256", src["sha256_file"]))
-    rows.append(("model", ", ".join(f"{k}={v}" for k, v in s["model"].items())))
-    rows.append(("restarts", ", ".join(f"{k}={v}" for k, v in s["restarts"].items())))
+    rows.append(("model", _settings_text(s["model"])))
+    rows.append(("restarts", _settings_text(s["restarts"])))
     sel = dict(s["selection"])
-    sel["ks"] = f"{sel['ks'][0]}..{sel['ks'][-1]}"
-    rows.append(("model selection", ", ".join(f"{k}={v}" for k, v in sel.items())))
+    sel["ks"] = f"{sel['ks'][0]} to {sel['ks'][-1]}"
+    rows.append(("model selection", _settings_text(sel)))
     if s.get("animation"):
-        rows.append(("animation", ", ".join(f"{k}={v}" for k, v in s["animation"].items())))
+        rows.append(("animation", _settings_text(s["animation"])))
     if s.get("command"):
         rows.append(("command", s["command"]))
     rows.append(("versions", ", ".join(f"{k} {v}" for k, v in s["versions"].items())))

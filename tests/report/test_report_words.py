@@ -152,6 +152,89 @@ def test_a_file_is_named_once(tmp_path):
     assert abstract(d).count("petals.csv") == 1
 
 
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.:])\s+(?=[A-Z])", text) if s]
+
+
+def test_the_animated_model_is_named_and_both_bic_values_are_true(report_data):
+    from animate_em.report.text import abstract, num, selection_paragraph
+    d = report_data
+    text = selection_paragraph(d)
+    # "It is the model animated above" after a sentence about AIC read as AIC's model.
+    assert not any(s.startswith("It ") for s in _sentences(text)), text
+    sel = d.selection
+    best = next(r for r in sel.table if (r["k"], r["covariance_type"]) == (sel.best_k, sel.best_covariance_type))
+    model = d.settings["model"]
+    run_bic, grid_bic = num(d.run.bic), num(best["bic"])
+    assert f"BIC of {run_bic}" in abstract(d)
+    if (model["k"], model["covariance_type"]) == (sel.best_k, sel.best_covariance_type):
+        (said,) = [s for s in _sentences(text) if "animated above" in s]
+        assert f"K = {model['k']}" in said and run_bic in said      # the abstract's value, explained here
+        if run_bic != grid_bic:
+            assert re.search(rf"{num(abs(d.run.bic - best['bic']))} {'lower' if d.run.bic < best['bic'] else 'higher'}"
+                             r" than this grid's fit", said), said
+    elif (model["k"], model["covariance_type"]) in {(r["k"], r["covariance_type"]) for r in sel.table} \
+            and d.run.bic < best["bic"] and run_bic != grid_bic:
+        # The run beat the grid's winner with a model the grid ranked lower: never "behind" alone.
+        assert f"BIC of {run_bic}, below the winner's {grid_bic}" in text, text
+
+
+def test_the_restarts_paragraph_says_what_the_runs_did(report_data):
+    from animate_em.report.analysis import saddle_stops
+    from animate_em.report.text import restarts_paragraph
+    d = report_data
+    text = restarts_paragraph(d)
+    # Never a guess at what worse runs look like; a claim only about runs that did it.
+    assert "sharing one cluster" not in text
+    stopped = saddle_stops(d, "random")
+    if stopped.any():
+        # The tight tolerance did not save them, so it cannot be what "matters".
+        assert "The small tolerance matters" not in text
+        assert re.search(r"(None of the|\d+ of the) \d+ random-responsibility starts (never )?left the centre", text)
+    if "local optima" in text:
+        lower = [st.final_log_likelihoods[(st.final_log_likelihoods < d.best_restart_log_likelihood - d.reach_tolerance)
+                                          & st.converged & ~st.collapsed & ~saddle_stops(d, init)]
+                 for init, st in d.restarts.items()]
+        assert sum(v.size for v in lower) > 0
+
+
+@pytest.fixture(scope="module")
+def faithful_report():
+    """faithful as the report command analyses it: K = 1 to 8, best of 3 starts (BIC picks the animated model)."""
+    inputs = resolve("faithful")
+    return analyse(inputs.X, inputs.run, name=inputs.name, title=inputs.title, source=inputs.source,
+                   n_restarts=4, select_n_init=3)
+
+
+def test_the_faithful_report_finds_its_random_starts_at_the_saddle(faithful_report):
+    # faithful's tied K = 3: every random start stops at once with its components on one point.
+    from animate_em.report.analysis import saddle_stops
+    assert saddle_stops(faithful_report, "random").all()
+    test_the_restarts_paragraph_says_what_the_runs_did(faithful_report)
+
+
+def test_the_same_model_with_two_bic_values_says_which_is_lower(faithful_report):
+    # The grid refits K = 3 tied from its own starts: 2314.97 there, 2314.31 for the animated run.
+    d = faithful_report
+    assert (d.selection.best_k, d.selection.best_covariance_type) == (3, "tied")
+    test_the_animated_model_is_named_and_both_bic_values_are_true(d)
+    from animate_em.report.text import selection_paragraph
+    assert "fits this same model" in selection_paragraph(d)
+
+
+def test_settings_are_written_as_a_person_writes_them(report_data):
+    import dataclasses
+
+    from animate_em.report.text import settings_rows
+    d = dataclasses.replace(report_data, settings={
+        **report_data.settings, "animation": {"quality": "l", "frames_per_iteration": None, "gif_width": None}})
+    for label, value in settings_rows(d):
+        assert not re.search(r"None|True|False|\[|\]|'", value), (label, value)
+    rows = dict(settings_rows(d))
+    assert "inits=random, kmeans++" in rows["restarts"]
+    assert "gif_width=no GIF" in rows["animation"]
+
+
 def test_the_lower_bound_section_tells_the_runs_own_gains_and_gaps(report_data):
     from animate_em.em import responsibilities
     from animate_em.em.bound import lower_bound

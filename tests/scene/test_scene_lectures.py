@@ -190,6 +190,33 @@ def test_collapse_scene_stops_at_the_same_iteration_whatever_the_row_order(tiny)
         assert (run.n_iter, run.collapse.iteration) == (7, 8)
 
 
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
+def test_the_collapse_notice_box_holds_its_text(size):
+    # At 480p the box seemed to cut the notice's last glyph: its trailing colon drew as one stroke.
+    width, height = size
+    prepared = prepare(load_scene("collapse").with_overrides({"width": width, "height": height, "fps": 4,
+                                                               "frames_per_iteration": 1}))
+    source = frame_source(prepared)
+    image = source.frame(len(source) - 1)[..., :3].astype(int)
+    (notice,) = [o for _, o in source.overlays_run]
+    renderer = source.canvas.get_renderer()
+    text = notice.text.get_window_extent(renderer)
+    box = notice.text.get_bbox_patch().get_window_extent(renderer)
+    line = notice.text.get_bbox_patch().get_linewidth() * source.sizing.dpi / 72.0
+    margin = line / 2 + 1.0                        # the outline's inner half and a pixel of air
+    assert box.x0 + margin <= text.x0 and text.x1 <= box.x1 - margin, (text, box)
+    assert box.y0 + margin <= text.y0 and text.y1 <= box.y1 - margin, (text, box)
+    assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height
+    # On the pixels: the box's outline (the component's colour) never crosses the text.
+    colour = np.round(np.asarray(notice.colour)[:3] * 255)
+    rows = slice(int(np.ceil(height - text.y1)), int(height - text.y0))
+    cols = slice(int(np.ceil(text.x0)), int(text.x1))
+    assert not (np.abs(image[rows, cols] - colour).max(axis=-1) <= 24).any()
+    # Text a projector shows: at least 8 px, and no last glyph too fine to survive it.
+    assert notice.text.get_fontsize() * source.sizing.dpi / 72.0 >= 8.0
+    assert not any(ln.rstrip().endswith((":", ";", ".")) for ln in notice.text.get_text().splitlines())
+
+
 def test_collapse_text_names_the_shape():
     first, second = collapse_text(1, "a line", 2)
     assert first.startswith("component 2 collapsed onto a line (2 points)")
@@ -208,6 +235,36 @@ def test_init_race_runs_wait_visibly_finished_on_one_clock(tiny):
     source.frame(frame)
     assert source.badges[fast].get_visible()
     assert "✓" in source.badges[fast].get_text()
+
+
+def test_shared_badge_level_is_the_longest_that_fits_every_badge():
+    from animate_em.scene.draw.captions import shared_badge_level
+    forms = [["converged ✓ (20 iterations)", "converged ✓ (20 it.)", "✓ 20 it.", "✓"],
+             ["stopped: collapse (7 iterations)", "collapse (7 it.)", "collapse"]]
+    assert shared_badge_level(forms, lambda i, text: True) == 0
+    assert shared_badge_level(forms, lambda i, text: len(text) <= 20) == 1
+    assert shared_badge_level(forms, lambda i, text: len(text) <= 8) == 2      # the collapse keeps its last form
+    assert shared_badge_level(forms, lambda i, text: False) == 3
+
+
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
+def test_finished_badges_share_one_wording_and_keep_clear_of_the_labels(size):
+    # "✓ 20 it." beside "converged ✓ (8 it.)" read as two kinds of outcome.
+    from animate_em.scene.draw.captions import badge_texts
+    width, height = size
+    prepared = prepare(load_scene("init-race").with_overrides({"width": width, "height": height, "fps": 4,
+                                                                "frames_per_iteration": 1}))
+    source = frame_source(prepared)
+    source.frame(len(source) - 1)
+    renderer = source.canvas.get_renderer()
+    levels = set()
+    for badge, run in zip(source.badges, prepared.runs):
+        assert badge.get_visible()
+        forms = badge_texts(run)
+        levels.add(min(forms.index(badge.get_text()), len(forms) - 1))
+        label = next(t for t in source.fig.texts if t.get_text() == prepared.labels[prepared.runs.index(run)])
+        assert badge.get_bbox_patch().get_window_extent(renderer).x0 > label.get_window_extent(renderer).x1
+    assert len(levels) == 1
 
 
 def test_faithful_is_in_minutes_with_the_model_bic_prefers():

@@ -131,3 +131,34 @@ def test_one_run_of_a_multi_run_scene_on_request(monkeypatch):
     poster_image(prepared, run=1)
     (snapshots, headings, kwargs), = calls
     assert all(any(s is t for t in prepared.runs[1].snapshots) for s in snapshots)
+
+
+def _marker_pixels(k: int, means: np.ndarray) -> np.ndarray:
+    """How many pixels of each of ``k`` component colours a panel of ``k`` shows when handed ``means``."""
+    from animate_em.scene.draw.figure import Sizing, make_figure, pinned_style
+    from animate_em.scene.draw.palette import get_theme
+    from animate_em.scene.draw.panels import DataPanel
+
+    theme = get_theme("light")
+    sizing = Sizing(400, 400, 400.0)
+    with pinned_style():
+        fig, canvas = make_figure(sizing, theme.background)
+        ax = fig.add_axes([0, 0, 1, 1])
+        panel = DataPanel(ax, np.array([[0.05, 0.05]]), k, (0, 1), (0, 1), sizing, theme)
+        covs = np.tile(np.eye(2) * 1e-4, (len(means), 1, 1))
+        panel.show(np.tile([0.5, 0.5, 0.5], (1, 1)), means, covs)
+        for a in panel.animated():
+            a.set_animated(False)
+        canvas.draw()
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    colours = (panel.rgb * 255).round().astype(int)
+    return np.array([(np.abs(rgb - c).max(axis=-1) <= 6).sum() for c in colours])
+
+
+@pytest.mark.parametrize("k", [3, 7, 9])
+def test_a_panel_shown_fewer_means_than_its_k_draws_only_their_marks(k):
+    # A K = 2 fit on a panel made for K up to k (a sweep's poster): the other components'
+    # marks must not be stacked on these two means (matplotlib cycles paths over offsets).
+    pixels = _marker_pixels(k, np.array([[0.3, 0.5], [0.7, 0.5]]))
+    assert pixels[0] > 20 and pixels[1] > 20
+    assert pixels[2:].max() == 0

@@ -148,6 +148,32 @@ def test_poster_is_a_grid_of_every_k(tiny):
     assert image.shape[0] > 180 * 0.8                      # two rows of panels
 
 
+def test_each_poster_panel_marks_only_its_own_k_means(tiny, monkeypatch):
+    # The poster's panels are made for the largest K; a smaller fit once wore every other
+    # component's mark stacked on its means (a yellow X on orange, a pink plus on sky blue).
+    import animate_em.scene.draw.poster as poster_module
+    from matplotlib.colors import to_rgb
+    panels = []
+
+    class Recorded(poster_module.DataPanel):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            panels.append(self)
+
+    monkeypatch.setattr(poster_module, "DataPanel", Recorded)
+    poster_image(tiny)
+    ks = [run.final.n_components for run in tiny.runs]
+    assert len(panels) == len(ks) and max(ks) >= 7          # shapes per component at the largest K
+    for panel, k in zip(panels, ks):
+        marks = panel.means
+        # A PathCollection draws max(paths, offsets) marks, cycling paths and colours.
+        assert len(marks.get_offsets()) == k and len(marks.get_paths()) <= k
+        assert np.allclose(marks.get_facecolors()[:, :3], panel.rgb[:k])
+        assert sum(e.get_visible() for e in panel.ellipses) == k
+        assert [to_rgb(e.get_edgecolor()) for e in panel.ellipses if e.get_visible()] == \
+            [tuple(c) for c in panel.rgb[:k]]
+
+
 def test_sweep_keys_are_validated():
     with pytest.raises(UserError, match=r"\[sweep\] k must be a list of strictly increasing"):
         Scene.from_dict({"kind": "sweep", "sweep": {"k": [3, 2]}}, name="x")

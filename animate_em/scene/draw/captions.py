@@ -91,22 +91,27 @@ def start_text(runs) -> str:
     return f"initial guess: {init_words(init)}" if init else "initial guess"
 
 
-def ghost_note(every: int, last: int, limit: int) -> str:
-    """The footer's words for the ghost ellipses of iterations 0, ``every``, ... before ``last``.
+def ghost_note(shown, every: int) -> str:
+    """The footer's words for the ghost ellipses drawn in one frame.
 
-    "faint ellipses: iterations 0, 5, 10, 15" when all of them stay; with more
-    than ``limit`` only the latest stay, fading with age: "... 0, 5, 10, … (last 5)".
-    Empty when no ghost is ever shown.
+    ``shown`` holds the iterations of the ghosts each panel draws. One set for
+    every panel is listed ("faint ellipses: iterations 0, 5, 10, 15", the
+    newest five at most: "15, 20, …, 35"); panels that differ (a race, where
+    runs end at different iterations) get what is true of each ("faint
+    ellipses: the fit every 5 iterations"). Empty while no ghost is drawn.
     """
-    shown = list(range(0, max(last, 0), every)) if every > 0 else []
-    if not shown:
+    sets = {tuple(sorted(s)) for s in shown}
+    if not any(sets):
         return ""
-    if len(shown) == 1:
-        return "faint ellipse: iteration 0"
-    if len(shown) <= limit:
-        listed = ", ".join(str(t) for t in shown) if len(shown) <= 4 else f"{shown[0]}, {shown[1]}, …, {shown[-1]}"
-        return f"faint ellipses: iterations {listed}"
-    return f"faint ellipses: iterations {shown[0]}, {shown[1]}, {shown[2]}, … (last {limit})"
+    if len(sets) > 1:
+        return ("faint ellipses: the fit at earlier iterations" if every == 1 else
+                f"faint ellipses: the fit every {every} iterations")
+    (iterations,) = sets
+    if len(iterations) == 1:
+        return f"faint ellipse: iteration {iterations[0]}"
+    listed = (", ".join(str(t) for t in iterations) if len(iterations) <= 4 else
+              f"{iterations[0]}, {iterations[1]}, …, {iterations[-1]}")
+    return f"faint ellipses: iterations {listed}"
 
 
 def end_text(labels, runs, traces, decimals: int, tolerance: float = 0.0) -> str:
@@ -173,6 +178,23 @@ def badge_texts(run) -> list[str]:
         # Someone else's EM: when it stopped, and why, is not ours to say.
         return [f"recorded ({n} iteration{'s' if n != 1 else ''})", f"recorded ({n} it.)", f"{n} it."]
     return [f"stopped at the limit ({n} iterations)", f"limit ({n} it.)", f"{n} it."]
+
+
+def shared_badge_level(forms: list[list[str]], fits) -> int:
+    """The longest level of :func:`badge_texts` at which every badge fits: one form for all in a frame.
+
+    Parameters
+    ----------
+    forms : list of list of str
+        Each badge's forms, longest first (a badge with fewer forms uses its last beyond them).
+    fits : callable(int, str) -> bool
+        Whether badge ``i`` fits when it reads the given text.
+    """
+    depth = max((len(f) for f in forms), default=1)
+    for level in range(depth):
+        if all(fits(i, f[min(level, len(f) - 1)]) for i, f in enumerate(forms)):
+            return level
+    return depth - 1
 
 
 def run_outcome(run) -> str:

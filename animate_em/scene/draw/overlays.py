@@ -239,7 +239,8 @@ def collapse_shape(run, X) -> tuple[str, int]:
 def collapse_text(component: int, shape: str = "a single point", n_points: int = 1) -> tuple[str, str]:
     """The two lines shown on a panel whose run collapsed (``component`` 0-based)."""
     where = shape if shape == "a single point" else f"{shape} ({n_points} points)"
-    return (f"component {component + 1} collapsed onto {where}:", "likelihood → ∞, EM stopped")
+    # No trailing colon: at 480p its two dots merge into one stroke ("point ı").
+    return (f"component {component + 1} collapsed onto {where}", "likelihood → ∞, EM stopped")
 
 
 class CollapseNotice(Overlay):

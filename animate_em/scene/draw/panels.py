@@ -317,15 +317,28 @@ class DataPanel:
 
     # -- per frame -------------------------------------------------------------
     def show(self, colours, means, covariances) -> None:
-        """Colours (M, 3) of :attr:`colour_points`, means (K, 2) and covariances (K, 2, 2) of this frame."""
+        """Colours (M, 3) of :attr:`colour_points`, means (K, 2) and covariances (K, 2, 2) of this frame.
+
+        Fewer means than the panel's ``k`` (a K = 2 fit on a poster of K up to 7) hide the other
+        components' ellipses and marks.
+        """
         self.points.set_colours(colours)
+        means = np.asarray(means, dtype=float)[:, :2]
+        shown = len(means)
+        for j, e in enumerate(self.ellipses):
+            e.set_visible(j < shown)
         for e, m, c in zip(self.ellipses, means, covariances):
             center, width, height, angle = ellipse_geometry(m, c, self.sigma)
             e.set_center(center)
             e.set_width(width)
             e.set_height(height)
             e.set_angle(angle)
-        self.means.set_offsets(np.asarray(means, dtype=float)[:, :2])
+        # A PathCollection cycles its paths and colours over the offsets: with k paths and
+        # fewer offsets it would stack other components' marks on these means.
+        self.means.set_facecolors(self.rgb[:shown])
+        if self.k >= SHAPES_FROM:
+            self.means.set_paths(marker_paths(self.markers[:shown]))
+        self.means.set_offsets(means)
 
     def animated(self) -> list:
         """Artists redrawn every frame, in drawing order."""

@@ -151,8 +151,6 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
             where = X if positions is not None and len(panel.colour_points) == len(X) else panel.colour_points
             panel.show(mix_colours(responsibilities(where, snap), panel.rgb[:kj]), snap.means[:, :2],
                        snap.covariances[:, :2, :2])
-            for e in panel.ellipses[kj:]:
-                e.set_visible(False)
             for a in panel.animated():
                 a.set_animated(False)
             best = i == framed

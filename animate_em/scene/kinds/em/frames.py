@@ -29,6 +29,7 @@ from animate_em.scene.draw.captions import (
     end_text,
     ghost_note,
     same_optimum_tolerance,
+    shared_badge_level,
     shown_decimals,
     start_text,
 )
@@ -48,7 +49,6 @@ from animate_em.scene.draw.overlays import (
 from animate_em.scene.draw.palette import mix_colours
 from animate_em.scene.draw.panels import (
     FALL_MARK,
-    GHOST_LIMIT,
     SHAPES_FROM,
     TracePanel,
     ghost_iterations,
@@ -199,7 +199,7 @@ class EmFrameSource(BlittedFigure):
         # Points measured on a coarse grid stack up: they are drawn jittered within their cell.
         stacked = self.stacked = stacked_axes(X)
         shown = self.shown = shown_positions(X, stacked)
-        panel_artists = []
+        panel_artists, badge_forms = [], []
         for r, (run, slot) in enumerate(zip(runs, layout.panels)):
             made = len(fig.texts), len(fig.artists)
             panel = add_data_panel(fig, slot, p, shown, self.k, view, sizing, theme, self.sigma)
@@ -223,14 +223,21 @@ class EmFrameSource(BlittedFigure):
                 badge = fig.text(slot.header.x1 / W, y, "", ha="right", va="baseline",
                                  fontsize=sizing.pt(SMALL), color=fg,
                                  bbox=dict(boxstyle="round,pad=0.25", facecolor=theme.grid, edgecolor="none"))
-                for text in badge_texts(run):
-                    badge.set_text(text)
-                    if text_extent(badge, renderer).width <= room:
-                        break
-                badge.set_visible(False)
                 self.badges.append(badge)
+                badge_forms.append((badge, badge_texts(run), room))
             self.footers.append((footer, ll_line))
             panel_artists.append(fig.texts[made[0]:] + fig.artists[made[1]:])
+        if badge_forms:
+            # One wording for every badge ("converged ✓ (8 it.)" beside "✓ 20 it." reads as two outcomes).
+            def fits(i, text):
+                badge, _, room = badge_forms[i]
+                badge.set_text(text)
+                return text_extent(badge, renderer).width <= room
+
+            level = shared_badge_level([forms for _, forms, _ in badge_forms], fits)
+            for badge, forms, _ in badge_forms:
+                badge.set_text(forms[min(level, len(forms) - 1)])
+                badge.set_visible(False)           # (measured while visible: a hidden text has no extent)
 
         # -- log-likelihood panel ------------------------------------------------
         self.trace = None
@@ -250,18 +257,22 @@ class EmFrameSource(BlittedFigure):
             self.mover = mover if mover.moves else None
 
         # -- notes ---------------------------------------------------------------
-        note = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
-                + ("✕ means" if self.k < SHAPES_FROM else "marks: means"))
-        ghosts = ghost_note(self.ghost_every, max(len(t) - 1 for t in traces), GHOST_LIMIT)
-        if ghosts:
-            note += f"   {ghosts}"
+        before = (f"ellipses: {sigma_text(self.sigma)} ({mass_percent(self.sigma)} of mass)   "
+                  + ("✕ means" if self.k < SHAPES_FROM else "marks: means"))
+        after = ""
         if true is not None:
-            note += "   dashed: true mixture"
+            after += "   dashed: true mixture"
         if stacked:
-            note += f"   {stacking_note(stacked, p.columns, p.units)}"
+            after += f"   {stacking_note(stacked, p.columns, p.units)}"
         if self.trace is not None and self.trace.any_falls:
-            note += f"   {FALL_MARK} log-likelihood fell"
-        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note,
+            after += f"   {FALL_MARK} log-likelihood fell"
+        self.note_parts = (before, after)
+        # The ghost words name the ghosts of each frame (set with the static key); the font is fixed
+        # by the widest of them, so the footer never changes size as ghosts come and go.
+        notes = {self._note_text(self._ghosts_at(i)) for i in range(len(self.timeline))}
+        widest = max(notes, key=lambda text: (text_width(renderer, text, FontProperties(
+            family="DejaVu Sans", size=sizing.pt(SMALL))), text))
+        self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, widest,
                                                # N and K are in the title row (data_tag).
                                                "")
 
@@ -272,6 +283,9 @@ class EmFrameSource(BlittedFigure):
         if self.trace is not None:
             self.dynamic += self.trace.animated()
         self.dynamic += self.status.dynamic()
+        # The footer's ghost words change with the ghosts: drawn each frame, so the kept background
+        # (onto which a first ghost is painted) never holds old words.
+        self.dynamic.append(self.note)
         for footer, ll_line in self.footers:
             if footer is not None:
                 self.dynamic += footer.dynamic()
@@ -378,6 +392,17 @@ class EmFrameSource(BlittedFigure):
             move = move_fraction(index, t.end_start_frame, t.hold_end_frames, t.fps)
         return Shown(moments, move)
 
+    def _ghosts_at(self, index: int) -> list:
+        """The ghosts of every panel in frame ``index`` (as :meth:`_static_key` lists them)."""
+        return [ghost_iterations(len(run.snapshots) - 1, self.ghost_every, self.timeline.moment(index, r).position)
+                for r, run in enumerate(self.prepared.runs)]
+
+    def _note_text(self, ghosts) -> str:
+        """The footer with the words for ``ghosts`` (one tuple of (iteration, age) per panel)."""
+        before, after = self.note_parts
+        words = ghost_note([[t for t, _ in g] for g in ghosts], self.ghost_every)
+        return before + (f"   {words}" if words else "") + after
+
     def _static_key(self, shown) -> tuple:
         moments = shown.runs
         ghosts = [ghost_iterations(len(run.snapshots) - 1, self.ghost_every, m.position)
@@ -395,6 +420,7 @@ class EmFrameSource(BlittedFigure):
             self.mover.apply(move)
         for panel, run, visible in zip(self.panels, self.prepared.runs, ghosts):
             panel.set_ghosts(run.snapshots, visible)
+        self.note.set_text(self._note_text(ghosts))
         for badge, done in zip(self.badges, ended):
             badge.set_visible(done)
         for overlay in self.overlays_all:
