@@ -77,6 +77,9 @@ from animate_em.scene.timing.timeline import marker_position
 from animate_em.scene.timing.tween import fade_colours, interpolate_parameters
 
 
+#: The smallest font size, in pixels, a panel's weights line is written at; below it the line is left out.
+MIN_WEIGHTS_PX = 8.0
+
 class Shown(NamedTuple):
     """What one frame shows: a moment of every run, and how far ranked panels have moved (0 to 1)."""
 
@@ -341,14 +344,20 @@ class EmFrameSource(BlittedFigure):
         """"● π₁ 0.31   ● π₂ 0.22 ...": one mono number string; swatches and names are fixed words.
 
         The names number the components from 1, so "component 2" in a notice or
-        a report maps to a colour. Narrow panels get a smaller font, then the
-        swatches without names; None when even that does not fit. Weights are
-        always written "0.31".
+        a report maps to a colour. Narrow panels get a smaller font (not below
+        :data:`MIN_WEIGHTS_PX`), then the swatches without names; None when
+        even that does not fit. Weights are always written "0.31".
         """
         fig, sizing, theme = self.fig, self.sizing, self.theme
         y = slot.footer.y0 + 0.3 * slot.footer.height
         names = [component_name(j) for j in range(self.k)]
-        for scale, named in ((1.0, True), (0.88, True), (1.0, False), (0.88, False), (0.78, False), (0.68, False)):
+        # Names before size: "component 2" must map to a colour, so a narrow panel first writes them
+        # smaller; but never below MIN_WEIGHTS_PX (a 480p footer at 7 px could not be read), unless the
+        # frame's own small text is below it already (tiny frames keep that size).
+        floor = min(1.0, MIN_WEIGHTS_PX / (sizing.pt(SMALL) * sizing.dpi / 72.0))
+        candidates = [(scale, named) for named in (True, False) for scale in (1.0, 0.88, 0.78, 0.68)
+                      if scale >= floor]
+        for scale, named in candidates:
             size = sizing.pt(SMALL) * scale
             advance = mono_advance(renderer, size)
             sans = FontProperties(family="DejaVu Sans", size=size)
