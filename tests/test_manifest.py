@@ -261,3 +261,21 @@ def test_manifest_and_chapters_are_readable_like_the_media(rendered):
     video_mode = (folder / "em-basics.mp4").stat().st_mode & 0o777
     assert result.manifest.stat().st_mode & 0o777 == video_mode
     assert (folder / "em-basics.chapters.vtt").stat().st_mode & 0o777 == video_mode
+
+
+def test_iterations_paced_without_a_frame_share_the_next_chapter():
+    # A long run in a short duration: flat late iterations share frames, and their chapter is the
+    # next iteration that has frames ("Iterations 120–131"), so marks still strictly increase.
+    from animate_em.scene.timing.timeline import Timeline
+    steps = 800 * 0.03 * 0.97 ** np.arange(300)
+    timeline = Timeline.build([np.concatenate([[-2000.0], -2000.0 + np.cumsum(steps)])], fps=30, duration=12.0)
+    assert 0 in timeline.iteration_frames
+    marks = manifests.chapters(timeline)
+    frames = [m["frame"] for m in marks]
+    assert all(b > a for a, b in zip(frames, frames[1:]))
+    merged = [m for m in marks if m["title"].startswith("Iterations ")]
+    assert merged
+    for mark in merged:
+        first, last = (int(v) for v in mark["title"].split()[1].split("–"))
+        assert last == mark["iteration"] and first < last
+        assert timeline.iteration_at(mark["frame"]) == last

@@ -60,3 +60,20 @@ def test_the_sdist_carries_licence_readme_tests_and_scenes(built):
                    "animate_em/datasets/faithful.csv"):
         assert needed in names, needed
     assert not [n for n in names if "__pycache__" in n or n.startswith((".venv", "output/"))]
+
+
+def test_no_file_holds_a_merge_conflict_marker():
+    # A conflict committed by mistake (the README once carried one) ships to every reader.
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    marked = []
+    for name in listed.stdout.splitlines():
+        path = ROOT / name
+        if path.suffix not in (".py", ".md", ".toml", ".cfg", ".txt", ".ipynb", ".html", ".js", ".css", "") \
+                or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
+            if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "=======":
+                marked.append(f"{name}:{number}")
+    assert not marked, marked

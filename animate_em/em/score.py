@@ -17,24 +17,42 @@ from animate_em.errors import UserError
 from . import checks, estep, gaussian
 
 
-def _log_prob(X, snapshot) -> np.ndarray:
-    """``log w_k + log N(x_n | k)``, shape (n_samples, K)."""
+def log_weighted_densities(X, weights, means, covariances) -> np.ndarray:
+    """``log w_k + log N(x_n | mu_k, Sigma_k)`` for every point and component.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    weights : array-like of shape (n_components,)
+    means : array-like of shape (n_components, n_features)
+    covariances : array-like of shape (n_components, n_features, n_features)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_components)
+    """
     X = checks.check_data(X)
-    if X.shape[1] != snapshot.n_features:
-        raise UserError(f"the data have {X.shape[1]} columns, the mixture has {snapshot.n_features}")
+    means = np.asarray(means, dtype=float)
+    k, d = means.shape
+    if X.shape[1] != d:
+        raise UserError(f"the data have {X.shape[1]} columns, the mixture has {d}")
     prepared = estep.Prepared(X, products=False)
-    k = snapshot.n_components
     try:
-        U, log_det = gaussian.precision_cholesky(
-            np.asarray(snapshot.covariances), "full", k, snapshot.n_features, 0.0, gaussian.REL_PIVOT_USABLE)
+        U, log_det = gaussian.precision_cholesky(np.asarray(covariances, dtype=float), "full", k, d, 0.0,
+                                                 gaussian.REL_PIVOT_USABLE)
     except gaussian.Singular as error:
         raise UserError(f"snapshot component {error.component}: {error.reason}") from None
-    ops = estep.operands(prepared, snapshot.weights, snapshot.means - prepared.center, U, log_det)
+    ops = estep.operands(prepared, np.asarray(weights, dtype=float), means - prepared.center, U, log_det)
     out = np.empty((X.shape[0], k))
     with np.errstate(all="ignore"):
         for rows, lp in estep.iter_log_prob(prepared, ops):
             out[rows] = lp.T
     return out
+
+
+def _log_prob(X, snapshot) -> np.ndarray:
+    """``log w_k + log N(x_n | k)`` under a snapshot, shape (n_samples, K)."""
+    return log_weighted_densities(X, snapshot.weights, snapshot.means, snapshot.covariances)
 
 
 def _log_normalise(log_prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

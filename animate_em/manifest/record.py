@@ -80,8 +80,15 @@ def chapters(timeline) -> list[dict[str, Any]]:
     # A timeline may name its chapters (a sweep over K: "Start", "K = 3"); an EM timeline counts iterations.
     titles = getattr(timeline, "chapter_titles", None) or [f"Iteration {i}" for i in range(1, len(starts) + 1)]
     marks = [{"title": getattr(timeline, "start_title", "Initial guess"), "iteration": 0, "frame": 0}]
-    marks += [{"title": title, "iteration": i, "frame": int(frame)}
-              for i, (title, frame) in enumerate(zip(titles, starts), start=1)]
+    ends = [*starts[1:], timeline.end_start_frame]
+    first = 1
+    for i, (title, frame, end) in enumerate(zip(titles, starts, ends), start=1):
+        if end == frame:
+            continue        # paced without a frame of its own: it shows in the next iteration's frames
+        if i > first and title == f"Iteration {i}":
+            title = f"Iterations {first}–{i}"
+        marks.append({"title": title, "iteration": i, "frame": int(frame)})
+        first = i + 1
     marks.append({"title": "Final fit", "iteration": None, "frame": int(timeline.end_start_frame)})
     for mark in marks:
         mark["time"] = round(mark["frame"] / fps, 6)

@@ -31,10 +31,7 @@ from animate_em.report.inputs import Inputs, resolve
 from animate_em.report.pdf import Block
 
 #: Figure names, in the order they appear.
-FIGURES = ("loglik", "poster", "restarts", "selection")
-
-#: Width in pixels of the poster grid drawn for the report (sharp at the PDF's column width).
-POSTER_WIDTH = 1600
+FIGURES = ("loglik", "bound", "poster", "restarts", "selection")
 
 #: Stages reported to the progress callback.
 STAGES = ("fit EM", "restarts, init=random", "restarts, init=kmeans++", "model selection", "figures",
@@ -63,6 +60,52 @@ class ReportResult:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Section:
+    """One numbered section of the report: its heading and the blocks under it.
+
+    A new section is one more entry in :data:`SECTIONS` (with its figure, if
+    any, in :data:`FIGURES` and :data:`~animate_em.report.figures.DRAW`);
+    headings are numbered in order.
+    """
+
+    heading: Callable[[ReportData], str]
+    blocks: Callable[[ReportData, dict], list]
+
+
+def _figure(name: str, caption: str, d: ReportData) -> Block:
+    from animate_em.report.figures import figure_height
+
+    return Block("figure", caption, name=name, height=figure_height(name, d), space_before=0.08)
+
+
+def _para(words: str) -> Block:
+    return Block("para", words, space_before=0.07)
+
+
+def _sections() -> list[Section]:
+    from animate_em.report import text
+
+    return [
+        Section(lambda d: "Log-likelihood evolution",
+                lambda d, caps: [_figure("loglik", caps["loglik"], d), _para(text.trace_paragraph(d))]),
+        Section(lambda d: "Why the log-likelihood never decreases",
+                lambda d, caps: [_figure("bound", caps["bound"], d), _para(text.bound_paragraph(d))]),
+        Section(text.poster_heading,
+                lambda d, caps: [_figure("poster", caps["poster"], d), _para(text.poster_paragraph(d))]),
+        Section(lambda d: "Local optima and initialisation",
+                lambda d, caps: [_figure("restarts", caps["restarts"], d), _para(text.restarts_paragraph(d))]),
+        Section(lambda d: "Choosing K: BIC and AIC",
+                lambda d, caps: [_figure("selection", caps["selection"], d), _para(text.selection_paragraph(d))]),
+        Section(lambda d: "Settings",
+                lambda d, caps: [Block("table", rows=text.settings_rows(d), space_before=0.06)]),
+    ]
+
+
+#: The report's sections in order (see :class:`Section`).
+SECTIONS = _sections()
+
+
 def outline(d: ReportData) -> list[Block]:
     """The report's blocks in reading order (shared by the HTML and PDF writers)."""
     from animate_em.report import text
@@ -73,34 +116,11 @@ def outline(d: ReportData) -> list[Block]:
            + (f"scene {src['scene_name']} · " if src.get("scene_name") else "")
            + f"data {src.get('dataset')} ({d.n_samples} points, sha256 {src['sha256_array'][:12]}…). "
            "Every number and sentence below is computed from the runs.")
-    fig = lambda name, height: Block("figure", caps[name], name=name, height=height, space_before=0.08)  # noqa: E731
-    head = lambda s: Block("heading", s, space_before=0.15)  # noqa: E731
-    para = lambda s: Block("para", s, space_before=0.07)  # noqa: E731
-    from animate_em.report.figures import HEIGHTS
-    return [
-        Block("title", f"{d.title}"),
-        Block("subtitle", sub, space_before=0.06),
-        para(text.abstract(d)),
-        head("1  Log-likelihood evolution"), fig("loglik", HEIGHTS["loglik"]), para(text.trace_paragraph(d)),
-        head("2  The fit every 5 iterations"), fig("poster", 0.0), para(text.poster_paragraph(d)),
-        head("3  Local optima and initialisation"), fig("restarts", HEIGHTS["restarts"]),
-        para(text.restarts_paragraph(d)),
-        head("4  Choosing K: BIC and AIC"), fig("selection", HEIGHTS["selection"]),
-        para(text.selection_paragraph(d)),
-        head("5  Settings"), Block("table", rows=text.settings_rows(d), space_before=0.06),
-    ]
-
-
-def _poster(inputs: Inputs) -> tuple[np.ndarray, float]:
-    """The poster grid and the fraction of the text column it should fill."""
-    from animate_em.scene import poster_image
-
-    n_panels = len(range(0, inputs.run.n_iter + 1, 5)) + (inputs.run.n_iter % 5 != 0)
-    # At most two rows keeps the grid to about a third of a page; panels never wider than a quarter.
-    columns = min(n_panels if n_panels <= 5 else -(-n_panels // 2), 8)
-    share = min(1.0, columns / 4)
-    prepared = dataclasses.replace(inputs.prepared, width=int(POSTER_WIDTH * share) // 2 * 2)
-    return poster_image(prepared, every=5, columns=columns), share
+    blocks = [Block("title", f"{d.title}"), Block("subtitle", sub, space_before=0.06), _para(text.abstract(d))]
+    for number, section in enumerate(SECTIONS, start=1):
+        blocks.append(Block("heading", f"{number}  {section.heading(d)}", space_before=0.15))
+        blocks += section.blocks(d, caps)
+    return blocks
 
 
 def _write_gif(inputs: Inputs, path: Path, gif_width: int, on_frame) -> Path:
@@ -108,10 +128,15 @@ def _write_gif(inputs: Inputs, path: Path, gif_width: int, on_frame) -> Path:
     from animate_em.scene import frame_source
 
     p = inputs.prepared
+    drawn = max(gif_width, 320) // 2 * 2
+    if drawn < p.width:
+        # Drawn at the GIF's own size rather than shrunk from a larger frame: small frames keep their
+        # text near 480p's size (see frame_sizing), so the footer stays readable on a course page.
+        p = dataclasses.replace(p, width=drawn, height=max(2, int(round(drawn * p.height / p.width / 2)) * 2))
     source = frame_source(p, copy=False)
     total = len(source)
-    width = min(gif_width, p.width)
-    return write_many(source, [Target(path, format="gif", options={"gif_width": width})], fps=p.fps,
+    return write_many(source, [Target(path, format="gif", options={"gif_width": min(gif_width, p.width)})],
+                      fps=p.fps,
                       size=(p.width, p.height),
                       on_frame=None if on_frame is None else (lambda n: on_frame(n, total)))[0]
 
@@ -333,19 +358,14 @@ def _check_study(*, n_restarts, restart_tol, restart_max_iter, k_max, covariance
 
 def _draw_everything(data: ReportData, inputs: Inputs, tmp: Path, *, gif: bool, gif_width: int, tell,
                      on_frame) -> dict:
-    from animate_em.encode import write_png
     from animate_em.report import figures
     from animate_em.report.html import write_html
-    from animate_em.report.pdf import WIDTH, write_pdf
+    from animate_em.report.pdf import write_pdf
 
     tell(STAGES[4])
-    poster, share = _poster(inputs)
     paths: dict = {}
     for name in FIGURES:
-        fig = figures.standalone(name, data, poster)
-        png, svg = figures.save(fig, tmp, name)
-        if name == "poster":
-            png = write_png(poster[..., :3], png)     # the grid at its own resolution, not resampled
+        png, svg = figures.save(figures.standalone(name, data), tmp, name)
         paths[f"{name}.png"], paths[f"{name}.svg"] = png, svg
     gif_path = None
     if gif:
@@ -354,11 +374,7 @@ def _draw_everything(data: ReportData, inputs: Inputs, tmp: Path, *, gif: bool, 
     paths["gif"] = gif_path
     tell(STAGES[6])
     blocks = outline(data)
-    for b in blocks:
-        if b.name == "poster":
-            b.width = WIDTH * share
-            b.height = b.width * poster.shape[0] / poster.shape[1]
     write_html(tmp / "report.html", blocks, {n: paths[f"{n}.png"] for n in FIGURES}, gif_path, data.title)
-    paths["_pages"] = write_pdf(tmp / "report.pdf", blocks, data, poster)
+    paths["_pages"] = write_pdf(tmp / "report.pdf", blocks, data)
     paths["html"], paths["pdf"] = tmp / "report.html", tmp / "report.pdf"
     return paths

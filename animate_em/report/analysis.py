@@ -69,16 +69,25 @@ class Monotonicity:
 
 @dataclass(frozen=True)
 class ComponentTravel:
-    """How far one component's mean moved during the run, in data units.
+    """How far one component's mean moved during the run.
+
+    A distance across two axes of different quantities (eruption minutes and
+    waiting minutes) is no distance, so lengths are measured in standard
+    deviations of the data along each axis; ``shift`` keeps each axis in its
+    own units.
 
     Attributes
     ----------
     component : int
+        0-based (reports number components from 1).
     path_length : float
-        Sum of the distances between the means of consecutive snapshots.
+        Sum of the standardised distances between the means of consecutive snapshots.
     displacement : float
-        Straight-line distance from the initial to the final mean.
-    start, end : ndarray of shape (2,)
+        Standardised straight-line distance from the initial to the final mean.
+    start, end : ndarray of shape (d,)
+        Initial and final mean, in data units.
+    shift : ndarray of shape (d,)
+        ``end - start`` per axis, in data units.
     final_weight : float
     """
 
@@ -88,6 +97,7 @@ class ComponentTravel:
     start: np.ndarray
     end: np.ndarray
     final_weight: float
+    shift: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,58 @@ class SelectionSummary:
         return np.array([rows[k][criterion] if k in rows else np.nan for k in self.ks], dtype=float)
 
 
+#: Iterations the lower-bound figure shows side by side (the early ones, where the gaps are wide).
+BOUND_FIGURE_ITERATIONS = 3
+#: Where the figure's slices are drawn: a little beyond both ends, with s = 0 and s = 1 exactly on it.
+BOUND_GRID = np.round(np.linspace(-0.25, 1.25, 31), 12)
+
+
+@dataclass(frozen=True)
+class BoundSlice:
+    """One iteration on its slice through parameter space (arrays of shape (len(grid),), nats)."""
+
+    iteration: int
+    grid: np.ndarray
+    log_likelihood: np.ndarray
+    bound: np.ndarray
+
+
+@dataclass(frozen=True)
+class BoundStory:
+    """Why the log-likelihood never decreased, in nats: ln p = L(q, theta) + KL, iteration by iteration.
+
+    ``m_gain[t - 1]`` is what iteration t's M-step added to the bound and
+    ``kl_after[t - 1]`` the gap it opened, so the log-likelihood rose by their
+    sum; the next E-step closes that gap again.
+    """
+
+    m_gain: np.ndarray
+    kl_after: np.ndarray
+    slices: list
+
+    @property
+    def n_iter(self) -> int:
+        return int(self.m_gain.size)
+
+
+def bound_story(X: np.ndarray, run: Run, shown: int = BOUND_FIGURE_ITERATIONS) -> BoundStory:
+    """The :class:`BoundStory` of ``run``: its bound's gains and gaps, and the slices of its first iterations."""
+    from animate_em.em import responsibilities
+    from animate_em.em.bound import bound_slice
+
+    snaps = run.snapshots
+    m_gain, kl_after, slices = np.empty(run.n_iter), np.empty(run.n_iter), []
+    for t in range(1, run.n_iter + 1):
+        q = responsibilities(X, snaps[t - 1])
+        grid = BOUND_GRID if t <= shown else np.array([0.0, 1.0])
+        ll, bound = bound_slice(X, snaps[t - 1], snaps[t], q, grid)
+        at0, at1 = int(np.flatnonzero(grid == 0.0)[0]), int(np.flatnonzero(grid == 1.0)[0])
+        m_gain[t - 1], kl_after[t - 1] = bound[at1] - bound[at0], ll[at1] - bound[at1]
+        if t <= shown:
+            slices.append(BoundSlice(t, grid, ll, bound))
+    return BoundStory(m_gain, kl_after, slices)
+
+
 @dataclass
 class ReportData:
     """Everything a report says, as numbers (text and figures are made from this)."""
@@ -181,6 +243,7 @@ class ReportData:
     saddle: SaddleCheck | None
     selection: SelectionSummary
     settings: dict
+    bound: BoundStory | None = field(default=None, repr=False)
 
     @property
     def n_samples(self) -> int:
@@ -232,15 +295,25 @@ def settled_iteration(trace: Sequence[float], tolerance: float) -> int:
     return int(outside[-1] + 1) if outside.size else 0
 
 
-def mean_travel(run: Run) -> list[ComponentTravel]:
-    """Path length and net displacement of every component's mean, largest path first."""
+def mean_travel(run: Run, scale=None) -> list[ComponentTravel]:
+    """Path length and net displacement of every component's mean, largest path first.
+
+    Parameters
+    ----------
+    run : Run
+    scale : array-like of shape (d,), optional
+        Standard deviation of the data along each axis; lengths are measured in
+        these units (default: 1, the data's own units).
+    """
     means = np.stack([s.means for s in run.snapshots])            # (T, K, d)
-    steps = np.linalg.norm(np.diff(means, axis=0), axis=2)        # (T-1, K)
+    unit = np.ones(means.shape[2]) if scale is None else np.maximum(np.asarray(scale, dtype=float), 1e-300)
+    standard = means / unit
+    steps = np.linalg.norm(np.diff(standard, axis=0), axis=2)     # (T-1, K)
     paths = steps.sum(axis=0) if steps.size else np.zeros(means.shape[1])
     out = [ComponentTravel(component=j, path_length=float(paths[j]),
-                           displacement=float(np.linalg.norm(means[-1, j] - means[0, j])),
+                           displacement=float(np.linalg.norm(standard[-1, j] - standard[0, j])),
                            start=means[0, j].copy(), end=means[-1, j].copy(),
-                           final_weight=float(run.final.weights[j]))
+                           final_weight=float(run.final.weights[j]), shift=means[-1, j] - means[0, j])
            for j in range(means.shape[1])]
     return sorted(out, key=lambda c: -c.path_length)
 
@@ -292,6 +365,29 @@ def versions() -> dict:
 
     return {"animate_em": __version__, "numpy": np.__version__,
             "matplotlib": matplotlib.__version__, "python": platform.python_version()}
+
+
+#: Iterations between the panels of the report's poster (a long run's poster spaces them wider).
+POSTER_EVERY = 5
+
+
+def poster_shown(d: ReportData) -> list[int]:
+    """The iterations the report's poster shows (the scene poster's choice for a run this long)."""
+    from animate_em.scene.draw.poster import poster_iterations
+
+    return poster_iterations(d.run.n_iter, POSTER_EVERY)
+
+
+def best_and_worst(d: ReportData):
+    """(run, init) of the restart that ended highest and of the one that ended lowest."""
+    pool = [(r, st.init) for st in d.restarts.values() for r in st.runs]
+    return max(pool, key=lambda p: p[0].final.log_likelihood), min(pool, key=lambda p: p[0].final.log_likelihood)
+
+
+def same_optimum(d: ReportData) -> bool:
+    """Whether the best and the worst restart reached the same optimum (then one fit is shown, not two)."""
+    best, worst = best_and_worst(d)
+    return best[0].final.log_likelihood - worst[0].final.log_likelihood <= d.reach_tolerance
 
 
 # ---------------------------------------------------------------------------
@@ -385,6 +481,6 @@ def analyse(X, run: Run, *, name: str, title: str, source: dict, true_params: di
     return ReportData(
         name=name, title=title, source=source, X=X, run=run, trace=trace,
         monotonicity=monotonicity(trace), settled_at=settled_iteration(trace, tol * n),
-        settle_tol_total=tol * n, travel=mean_travel(run), restarts=studies,
+        settle_tol_total=tol * n, travel=mean_travel(run, X.std(axis=0)), restarts=studies,
         reach_tolerance=REACH_TOL_PER_POINT * n, best_restart_log_likelihood=best, saddle=saddle,
-        selection=selection, settings=all_settings)
+        selection=selection, settings=all_settings, bound=bound_story(X, run))

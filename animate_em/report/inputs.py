@@ -101,8 +101,7 @@ def _from_data(source, model: dict, columns, style: dict, k_max: int) -> Inputs:
     from animate_em.animation import safe_name
 
     name = safe_name(Path(data.name).stem if os.sep in data.name or "." in data.name else data.name)
-    scene = Scene.default().with_overrides({"name": name, "title": f"EM fits {k} Gaussians to {data.name}",
-                                            **style})
+    scene = Scene.default().with_overrides({"name": name, "title": data_title(k, data), **style})
     label = f"init={settings['init']}, seed={settings['seed']}"
     prepared = assemble(scene, {"X": X, "columns": data.columns, "units": data.units,
                                 "true_params": data.true_params, "labels": data.labels, "name": data.name,
@@ -113,6 +112,23 @@ def _from_data(source, model: dict, columns, style: dict, k_max: int) -> Inputs:
            "k_from_bic": model.get("k") is None}
     return Inputs(name=name, title=scene.title, X=X, run=run, prepared=prepared, source=src,
                   true_params=data.true_params)
+
+
+def data_title(k: int, data) -> str:
+    """"A mixture of 2 Gaussians fitted by EM to the Old Faithful geyser data": a report's title for DATA.
+
+    The subject is what the data set's description names before a colon, the
+    data set's name otherwise, or the file's name.
+    """
+    mixture = "A single Gaussian" if k == 1 else f"A mixture of {k} Gaussians"
+    description = data.description or ""
+    if data.meta.get("path"):
+        subject = Path(data.name).name
+    elif ":" in description:
+        subject = f"the {description.split(':')[0].strip()} data"
+    else:
+        subject = f"the {data.name} data set"
+    return f"{mixture} fitted by EM to {subject}"
 
 
 def resolve(source=None, *, k=None, covariance_type=None, init=None, seed=None, n_init=None, tol=None,

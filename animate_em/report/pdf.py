@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib as mpl
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -120,7 +119,7 @@ def _paginate(blocks: list[Block]) -> list[list[Block]]:
     return pages
 
 
-def _draw_page(fig: Figure, page: list[Block], data, poster: np.ndarray, number: int, count: int) -> None:
+def _draw_page(fig: Figure, page: list[Block], data, number: int, count: int) -> None:
     y = A4[1] - TOP                     # inches from the bottom, moving down
     W, H = A4
 
@@ -138,12 +137,7 @@ def _draw_page(fig: Figure, page: list[Block], data, poster: np.ndarray, number:
                 y -= _line(size)
         elif b.kind == "figure":
             rect = (LEFT / W, (y - b.height) / H, (b.width or WIDTH) / W, b.height / H)
-            if b.name == "poster":
-                ax = fig.add_axes(rect)
-                ax.imshow(poster[..., :3], interpolation="antialiased")
-                ax.set_axis_off()
-            else:
-                figures.DRAW[b.name](fig, data, rect)
+            figures.DRAW[b.name](fig, data, rect)       # vectors, the poster included
             y -= b.height + 0.04
             for line in b.caption_lines:
                 text(LEFT + 0.15, y, line, SIZES["caption"], color=MUTED)
@@ -159,7 +153,7 @@ def _draw_page(fig: Figure, page: list[Block], data, poster: np.ndarray, number:
              ha="center", va="bottom", color=MUTED)
 
 
-def write_pdf(path: Path, blocks: list[Block], data, poster: np.ndarray) -> int:
+def write_pdf(path: Path, blocks: list[Block], data) -> int:
     """Lay out ``blocks`` on A4 pages and write the PDF; returns the page count."""
     with pinned_style(), mpl.rc_context({"pdf.fonttype": 42, "pdf.compression": 6}):
         _measure(blocks, _Measure())
@@ -170,6 +164,6 @@ def write_pdf(path: Path, blocks: list[Block], data, poster: np.ndarray) -> int:
             for number, page in enumerate(pages, 1):
                 fig = Figure(figsize=A4, dpi=72, facecolor="white")
                 FigureCanvasAgg(fig)
-                _draw_page(fig, page, data, poster, number, len(pages))
+                _draw_page(fig, page, data, number, len(pages))
                 pdf.savefig(fig)
     return len(pages)

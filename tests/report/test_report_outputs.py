@@ -10,7 +10,7 @@ from animate_em.errors import UserError
 
 FAST = ["--data", "--restarts", "3", "--k-max", "4", "--select-n-init", "1", "--frames-per-iteration", "1",
         "--gif-width", "320", "--quiet"]
-FIGURES = ("loglik", "poster", "restarts", "selection")
+FIGURES = ("loglik", "bound", "poster", "restarts", "selection")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_pdf_has_two_or_three_pages_with_the_key_text(report):
     reader = pypdf.PdfReader(str(folder / "report.pdf"))
     assert 2 <= len(reader.pages) <= 3
     text = " ".join(page.extract_text() for page in reader.pages)
-    for words in ("log-likelihood", "BIC", "never decreased", "sha256"):
+    for words in ("log-likelihood", "BIC", "never decreased", "sha256", "Why the log-likelihood never decreases"):
         assert words in text
     assert reader.pages[0].mediabox.width == pytest.approx(8.27 * 72, abs=1)      # A4
 
@@ -113,6 +113,7 @@ def test_html_is_self_contained_and_embeds_the_gif_and_figures(report):
     assert sum(src.startswith("data:image/png;base64,") for src in parser.imgs) == len(FIGURES)
     assert all(ref.startswith(("data:", "#")) for ref in parser.refs)
     assert "script" not in parser.tags and "link" not in parser.tags
+    assert "Why the log-likelihood never decreases" in html
     stripped = html
     for src in parser.imgs:
         stripped = stripped.replace(src, "")
@@ -185,3 +186,62 @@ def test_a_scene_name_is_reported_as_the_scene_and_data_flag_forces_the_dataset(
     for name in shared:
         assert resolve(name, k=2).source.get("scene_name") == name
         assert resolve(name, k=2, as_data=True).source.get("scene_name") is None
+
+
+def test_no_report_image_has_ink_on_its_outer_edge(report):
+    # A title or an annotation cut at the image's edge ("worst: ...", "tol·N") shows as ink there.
+    import numpy as np
+    from PIL import Image
+
+    folder, _ = report
+    pictures = [folder / f"{name}.png" for name in FIGURES] + [folder / "animation.gif"]
+    for path in pictures:
+        with Image.open(path) as image:
+            frames = [image.convert("RGB")] if path.suffix == ".png" else []
+            if path.suffix == ".gif":
+                for index in (0, image.n_frames // 2, image.n_frames - 1):
+                    image.seek(index)
+                    frames.append(image.convert("RGB"))
+        for frame in frames:
+            pixels = np.asarray(frame).astype(int)
+            ground = pixels[0, 0]
+            ring = np.concatenate([pixels[:2].reshape(-1, 3), pixels[-2:].reshape(-1, 3),
+                                   pixels[:, :2].reshape(-1, 3), pixels[:, -2:].reshape(-1, 3)])
+            assert np.abs(ring - ground).max() <= 8, path.name
+
+
+def test_the_pdf_is_vectors_the_poster_included(report):
+    # The poster was a blurry raster in the PDF although every panel is lines and dots.
+    pypdf = pytest.importorskip("pypdf")
+    folder, _ = report
+    reader = pypdf.PdfReader(str(folder / "report.pdf"))
+    assert sum(len(page.images) for page in reader.pages) == 0
+    svg = (folder / "poster.svg").read_text()
+    assert "<image" not in svg and svg.count("<path") > 50
+
+
+def test_the_report_gif_is_drawn_at_its_own_width_and_its_footer_reads(tmp_path):
+    # A 640-px GIF shrunk from 854 x 480 frames had 7-px footer text; drawn at 640 x 360 the
+    # small-frame text floor keeps it near 480p's size. Read it back as a student's eyes would (OCR).
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    from animate_em.report import _write_gif
+    from animate_em.report.inputs import resolve
+
+    inputs = resolve(None, frames_per_iteration=1)
+    gif = _write_gif(inputs, tmp_path / "animation.gif", 640, None)
+    with Image.open(gif) as image:
+        assert image.size == (640, 360)
+        image.seek(image.n_frames - 1)
+        last = image.convert("RGB")
+    footer = last.crop((0, int(0.88 * 360), 640, 360))
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed (apt-get install tesseract-ocr)")
+    big = tmp_path / "footer.png"
+    footer.resize((footer.width * 2, footer.height * 2), Image.LANCZOS).save(big)
+    read = subprocess.run(["tesseract", str(big), "stdout", "--psm", "7"], capture_output=True, text=True,
+                          env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"}).stdout
+    assert "faint ellipses" in read and "iterations" in read, read

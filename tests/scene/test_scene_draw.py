@@ -100,8 +100,8 @@ def test_no_text_overlaps_or_enters_the_margin(width, height, n_runs, frame):
         assert box.x0 >= MARGIN * width - 1 and box.x1 <= (1 - MARGIN) * width + 1, text
         assert box.y0 >= MARGIN * height - 1 and box.y1 <= (1 - MARGIN) * height + 1, text
     for (ta, a), (tb, b) in combinations(texts, 2):
-        if "●" in (ta, tb) and "." in ta + tb:
-            continue  # colour swatches sit in the blank cells of the weights line by design
+        if ({ta, tb} & {"●"} or {ta[0], tb[0]} == {"π", " "}) and "." in ta + tb:
+            continue  # swatches and component names sit in the blank cells of the weights line by design
         overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
         overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
         assert overlap_w <= 1 or overlap_h <= 1, f"{ta!r} overlaps {tb!r}"
@@ -214,6 +214,29 @@ def test_stamp_text_pastes_the_same_pixels_it_drew():
     canvas.restore_region(background)
     fig.draw_artist(text)
     assert not np.array_equal(np.asarray(canvas.buffer_rgba()), drawn)
+
+
+@pytest.mark.parametrize("width,height", [(854, 480), (1920, 1080)])
+def test_weights_line_names_each_component_left_of_its_number(width, height):
+    # "● π₁ 0.40   ● π₂ 0.35 ...": the names number the components from 1 and never touch the digits.
+    prepared = maker.baseline_prepared(width=width, height=height)
+    source = frame_source(prepared)
+    source.frame(len(source) - 1)
+    renderer = source.canvas.get_renderer()
+    footer, _ = source.footers[0]
+    number = footer.texts[0]
+    box = number.get_window_extent(renderer)
+    text = number.get_text()
+    advance = box.width / len(text)
+    digits = [i for i, ch in enumerate(text) if ch != " " and (i == 0 or text[i - 1] == " ")]
+    assert len(digits) == source.k
+    weights = [float(text[i:i + 4]) for i in digits]
+    assert weights == pytest.approx(prepared.runs[0].final.weights, abs=0.006)
+    names = sorted((t for t in source.fig.texts if t.get_text().startswith("π")),
+                   key=lambda t: t.get_window_extent(renderer).x0)
+    assert [t.get_text() for t in names] == ["π₁", "π₂", "π₃"][: source.k]
+    for name, start in zip(names, digits):
+        assert name.get_window_extent(renderer).x1 <= box.x0 + start * advance
 
 
 def _panel_cover(layout, sizing) -> float:

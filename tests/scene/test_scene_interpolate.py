@@ -165,3 +165,28 @@ def test_ellipse_geometries_vectorised():
 def test_ellipse_geometry_rejects_non_2d():
     with pytest.raises(ValueError):
         ellipse_geometry(np.zeros(3), np.eye(3))
+
+
+# -- colour fades ---------------------------------------------------------------
+
+def test_oklab_round_trip_and_white_and_black():
+    from animate_em.scene.timing.tween import from_oklab, to_oklab
+    rgb = np.random.default_rng(3).random((200, 3))
+    assert np.allclose(from_oklab(to_oklab(rgb)), rgb, atol=1e-9)
+    assert np.allclose(to_oklab(np.ones(3)), [1.0, 0.0, 0.0], atol=1e-6)
+    assert np.allclose(to_oklab(np.zeros(3)), 0.0)
+
+
+def test_grey_fades_to_a_colour_keeping_its_hue_and_gaining_chroma_evenly():
+    # The E-step recolours neutral grey points: through OKLab the hue stays the component's and
+    # the colour comes in evenly, with no muddy in-between tones that read as uncertainty.
+    from animate_em.scene.timing.tween import fade_colours, to_oklab
+    grey, orange = np.array([[0.55, 0.55, 0.55]]), np.array([[0.9, 0.62, 0.0]])
+    target = to_oklab(orange)[0]
+    start = to_oklab(grey)[0]
+    for u in (0.25, 0.5, 0.75):
+        lab = to_oklab(fade_colours(grey, orange, u))[0]
+        assert np.allclose(lab[1:], u * target[1:] + (1 - u) * start[1:], atol=2e-3)
+        assert lab[0] == pytest.approx((1 - u) * start[0] + u * target[0], abs=2e-3)
+    assert np.array_equal(fade_colours(grey, orange, 0.0), grey)
+    assert np.array_equal(fade_colours(grey, orange, 1.0), orange)

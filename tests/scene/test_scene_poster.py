@@ -61,3 +61,73 @@ def test_poster_panels_show_different_snapshots(prepared):
 def test_still_image_is_the_last_frame(prepared):
     source = frame_source(prepared)
     assert np.array_equal(still_image(prepared), source.frame(len(source) - 1))
+
+
+def test_a_long_run_caps_its_poster_and_keeps_the_early_story():
+    from animate_em.scene.draw.poster import POSTER_LIMIT
+    assert poster_iterations(300, 5) == [0, 1, 2, 5, 10, 20, 50, 100, 200, 300]
+    assert len(poster_iterations(2000, 5)) <= POSTER_LIMIT
+    assert poster_iterations(55, 5) == list(range(0, 56, 5))            # twelve panels: as before
+    assert poster_iterations(41, 5, limit=6) == [0, 2, 5, 10, 20, 41]
+    for n in (13, 60, 99, 500, 5000):
+        shown = poster_iterations(n, 5)
+        assert shown[0] == 0 and shown[-1] == n and len(shown) <= POSTER_LIMIT
+        assert all(b > a for a, b in zip(shown, shown[1:]))
+
+
+def _spy(monkeypatch):
+    """Record what the EM poster hands to small_multiples (the real function still draws)."""
+    import animate_em.scene.kinds.em.poster as em_poster
+    calls = []
+    real = em_poster.small_multiples
+
+    def spy(prepared, snapshots, headings, **kwargs):
+        calls.append((snapshots, headings, kwargs))
+        return real(prepared, snapshots, headings, **kwargs)
+
+    monkeypatch.setattr(em_poster, "small_multiples", spy)
+    return calls
+
+
+def _tiny(name):
+    from animate_em.scene import load_scene, prepare
+    return prepare(load_scene(name).with_overrides({"width": 640, "height": 360, "fps": 4,
+                                                    "frames_per_iteration": 1}))
+
+
+def test_ranked_restarts_poster_shows_every_run_in_rank_order(monkeypatch):
+    calls = _spy(monkeypatch)
+    prepared = _tiny("restarts")
+    image = poster_image(prepared)
+    (snapshots, headings, kwargs), = calls
+    finals = {id(run.final): run.final.log_likelihood for run in prepared.runs}
+    assert len(snapshots) == len(prepared.runs) == 9
+    assert {id(s) for s in snapshots} == set(finals)                 # every run once, its final fit
+    values = [finals[id(s)] for s in snapshots]
+    ranks = [h.split()[0] for h in headings]
+    assert ranks.count("#1") == 6 and ranks[6:] == ["#7", "#8", "#9"]   # rank order, ties share
+    assert min(values[:6]) > max(values[6:]) and values[6:] == sorted(values[6:], reverse=True)
+    assert kwargs["framed"] == 0 and kwargs["legend"]
+    assert image.shape[1] == 640
+
+
+def test_a_race_poster_has_a_row_per_run_from_start_to_stop(monkeypatch):
+    calls = _spy(monkeypatch)
+    prepared = _tiny("init-race")
+    poster_image(prepared)
+    (snapshots, headings, kwargs), = calls
+    columns = kwargs["columns"]
+    assert len(snapshots) == columns * len(prepared.runs)
+    for r, run in enumerate(prepared.runs):
+        row = [s for s in snapshots[r * columns:(r + 1) * columns] if s is not None]
+        assert row[0] is run.snapshots[0] and row[-1] is run.snapshots[-1]
+        assert headings[r * columns] == prepared.labels[r]
+        assert 2 <= len(row) <= 6
+
+
+def test_one_run_of_a_multi_run_scene_on_request(monkeypatch):
+    calls = _spy(monkeypatch)
+    prepared = _tiny("init-race")
+    poster_image(prepared, run=1)
+    (snapshots, headings, kwargs), = calls
+    assert all(any(s is t for t in prepared.runs[1].snapshots) for s in snapshots)

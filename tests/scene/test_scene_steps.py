@@ -22,7 +22,8 @@ def _tiles(steps, n_frames):
 
 @pytest.mark.parametrize("fpi", [None, 2, 5])
 def test_em_steps_are_start_then_e_and_m_of_every_iteration_then_end(fpi):
-    timeline = Timeline.build([em_like_trace(6)], fps=15, frames_per_iteration=fpi, duration=6.0)
+    # 20 s hold the first iterations' sentence-long beats and legible beats for the rest.
+    timeline = Timeline.build([em_like_trace(6)], fps=15, frames_per_iteration=fpi, duration=20.0)
     steps = timeline.steps()
     _tiles(steps, len(timeline))
     assert [s.beat for s in steps] == ["start"] + ["E", "M"] * 6 + ["end"]
@@ -44,6 +45,7 @@ def test_every_step_ends_on_the_frame_that_completes_its_beat():
             assert moment.phase == "M" and moment.param_fraction == 1.0 and moment.t1 == step.iteration
             assert first.phase == "M"
         else:
+            # "plain": an iteration paced to one frame, its E-step colours with its M-step parameters.
             assert moment.phase == step.beat
         if step.beat in ("E", "M") and step.last + 1 < len(timeline):
             following = timeline.moment(step.last + 1)
@@ -58,8 +60,9 @@ def test_plain_timeline_has_one_step_per_iteration():
     assert all(s.n_frames == 1 for s in steps[1:-1])
 
 
-def test_a_one_frame_iteration_has_no_e_step():
-    # 60 iterations in 4 s at 10 fps: most iterations get one frame, which shows the M beat only.
+def test_a_one_frame_iteration_is_one_plain_step_and_a_frameless_one_none():
+    # 60 iterations in 4 s at 10 fps: many iterations get one frame (E-step and M-step at once),
+    # the flattest none (their result shows in the next iteration's frame).
     timeline = Timeline.build([em_like_trace(60, rate=0.9)], fps=10, duration=4.0, hold_start=0.1, hold_end=0.1)
     steps = timeline.steps()
     _tiles(steps, len(timeline))
@@ -67,13 +70,15 @@ def test_a_one_frame_iteration_has_no_e_step():
     assert single, "the pacing should give some iterations a single frame"
     for i in single:
         beats = [s.beat for s in steps if s.iteration == i and s.beat != "end"]
-        assert beats == ["M"]
+        assert beats == ["plain"]
+    frameless = [i for i, f in enumerate(timeline.iteration_frames, start=1) if f == 0]
+    assert frameless and not [s for s in steps if s.iteration in frameless and s.beat != "end"]
 
 
 def test_runs_of_different_lengths_share_the_steps_of_the_longest():
     timeline = Timeline.build([em_like_trace(3), em_like_trace(7)], fps=15, duration=8.0)
     steps = timeline.steps()
-    assert [s.iteration for s in steps if s.beat == "M"] == list(range(1, 8))
+    assert [s.iteration for s in steps if s.beat in ("M", "plain")] == list(range(1, 8))
 
 
 def test_sweep_steps_are_start_each_k_and_the_chosen_k():

@@ -30,45 +30,92 @@ def test_fixed_pacing_ignores_duration():
     assert len(a) == len(b)
 
 
+def _story_frames(fps):
+    from animate_em.scene.timing.pacing import STORY_BEAT_SECONDS
+    return 2 * round(STORY_BEAT_SECONDS * fps)
+
+
 @pytest.mark.parametrize("n_iter", [10, 100])
 @pytest.mark.parametrize("fps", [15, 30, 60])
 def test_auto_pacing_stays_near_duration_and_shows_every_iteration(n_iter, fps):
-    duration = 12.0
+    duration = 20.0
     timeline = Timeline.build([em_like_trace(n_iter)], fps=fps, duration=duration)
     assert abs(timeline.seconds - duration) <= 0.15 * duration
     assert len(timeline.iteration_frames) == n_iter
     assert min(timeline.iteration_frames) >= 1
 
 
+def test_the_first_iterations_get_a_sentence_per_beat_even_beyond_the_duration():
+    from animate_em.scene.timing.pacing import STORY_BEAT_SECONDS, STORY_ITERATIONS
+    for fps in (15, 30, 60):
+        timeline = Timeline.build([em_like_trace(40)], fps=fps, duration=6.0)
+        for i in range(STORY_ITERATIONS):
+            e = timeline.e_frames[i]
+            m = timeline.iteration_frames[i] - e
+            assert e / fps >= STORY_BEAT_SECONDS - 0.5 / fps and m / fps >= STORY_BEAT_SECONDS - 0.5 / fps
+        assert timeline.seconds > 6.0
+
+
+def test_beats_are_legible_whenever_an_iteration_has_more_than_one_frame():
+    from animate_em.scene.timing.pacing import MIN_BEAT_SECONDS
+    for n_iter, duration in ((12, 20.0), (40, 20.0), (100, 30.0)):
+        for fps in (15, 30, 60):
+            timeline = Timeline.build([em_like_trace(n_iter)], fps=fps, duration=duration)
+            for frames, e in zip(timeline.iteration_frames, timeline.e_frames):
+                if frames > 1:
+                    assert min(e, frames - e) >= round(MIN_BEAT_SECONDS * fps), (n_iter, fps, frames, e)
+                else:
+                    assert e == 0
+
+
 def test_auto_pacing_gives_early_iterations_more_time():
-    timeline = Timeline.build([em_like_trace(40)], fps=30, duration=12.0)
+    timeline = Timeline.build([em_like_trace(40)], fps=30, duration=20.0)
     frames = np.array(timeline.iteration_frames)
     assert frames[0] > frames[-1]
     assert frames[:5].mean() > 2 * frames[-5:].mean()
-    # Non-increasing when the log-likelihood steps shrink monotonically.
+    # Non-increasing when the log-likelihood steps shrink monotonically (no rhythm from rounding).
     assert np.all(np.diff(frames) <= 0)
 
 
-def test_auto_pacing_uses_two_frames_when_the_budget_allows():
-    timeline = Timeline.build([em_like_trace(100)], fps=30, duration=12.0)
-    assert min(timeline.iteration_frames) >= 2
+def test_parameter_movement_earns_time_where_the_likelihood_is_flat():
+    # A component sliding along a flat likelihood ridge: the picture changes, the trace barely does.
+    trace = em_like_trace(30)
+    change = np.r_[np.ones(5), np.zeros(15), np.full(5, 4.0), np.zeros(5)]
+    moving = Timeline.build([trace], fps=30, duration=20.0, changes=[change])
+    still = Timeline.build([trace], fps=30, duration=20.0)
+    assert sum(moving.iteration_frames[20:25]) > 2 * sum(still.iteration_frames[20:25])
+
+
+def test_a_long_run_shares_frames_between_iterations_that_change_little():
+    # 300 iterations cannot each have a frame in 12 s: flat late ones share, the story keeps its time.
+    timeline = Timeline.build([em_like_trace(300, rate=0.97)], fps=30, duration=12.0)
+    frames = timeline.iteration_frames
+    assert 0 in frames and frames[-1] >= 1
+    assert abs(timeline.seconds - 12.0) <= 0.15 * 12.0 + 2 * _story_frames(30) / 30
+    assert frames[0] == _story_frames(30)
+    # Frames of skipped iterations show the next iteration that has frames.
+    skipped = frames.index(0) + 1
+    shown = timeline.moment(timeline.iteration_start_frames[skipped - 1])
+    assert shown.iteration > skipped
 
 
 def test_auto_pacing_caps_a_single_long_iteration():
-    # One iteration must not swallow ten seconds.
-    timeline = Timeline.build([em_like_trace(1)], fps=30, duration=12.0)
-    assert timeline.iteration_frames[0] <= 2.5 * 30
+    # One iteration (beyond the story ones) must not swallow ten seconds.
+    from animate_em.scene.timing.pacing import MAX_SECONDS_PER_ITERATION, STORY_ITERATIONS
+    timeline = Timeline.build([em_like_trace(STORY_ITERATIONS + 1)], fps=30, duration=30.0)
+    assert timeline.iteration_frames[-1] <= MAX_SECONDS_PER_ITERATION * 30
 
 
 def test_auto_pacing_without_duration_scales_with_iterations():
     short = Timeline.build([em_like_trace(10)], fps=30, duration=None)
     long = Timeline.build([em_like_trace(40)], fps=30, duration=None)
-    assert sum(long.iteration_frames) > 3 * sum(short.iteration_frames)
+    assert sum(long.iteration_frames) > 2 * sum(short.iteration_frames)
 
 
-def test_flat_trace_shares_frames_evenly():
-    timeline = Timeline.build([np.full(11, -500.0)], fps=30, duration=12.0)
-    frames = timeline.iteration_frames
+def test_flat_trace_shares_frames_evenly_after_the_story():
+    from animate_em.scene.timing.pacing import STORY_ITERATIONS
+    timeline = Timeline.build([np.full(11, -500.0)], fps=30, duration=20.0)
+    frames = timeline.iteration_frames[STORY_ITERATIONS:]
     assert max(frames) - min(frames) <= 1
 
 
@@ -77,6 +124,22 @@ def test_allocate_frames_respects_bounds_and_budget():
     frames = allocate_frames(weights, budget=60, minimum=2, maximum=30)
     assert frames.sum() == 60
     assert frames.max() == 30 and frames.min() >= 2
+
+
+def test_picture_change_measures_movement_in_the_datas_spread():
+    from animate_em.em.types import Snapshot
+    from animate_em.scene.timing.pacing import picture_change
+    means = np.array([[0.0, 0.0], [10.0, 0.0]])
+    covs = np.array([np.eye(2), np.eye(2)])
+    w = np.array([0.5, 0.5])
+    snaps = [Snapshot(0, w, means, covs, -10.0), Snapshot(1, w, means + [1.0, 0.0], covs, -9.0),
+             Snapshot(2, w, means + [1.0, 0.0], covs, -8.0)]
+    change = picture_change(snaps)
+    assert change[1] == 0.0 and change[0] > 0
+    # Units do not matter: the same run in millimetres changes exactly as much.
+    scaled = [Snapshot(s.iteration, s.weights, s.means * 1000, s.covariances * 1e6, s.log_likelihood)
+              for s in snaps]
+    assert np.allclose(picture_change(scaled), change)
 
 
 def test_build_is_deterministic():
@@ -113,6 +176,11 @@ def test_beats_follow_the_documented_semantics(timeline):
         frames = range(start, start + timeline.iteration_frames[i - 1])
         moments = [timeline.moment(f) for f in frames]
         assert all(m.iteration == i for m in moments)
+        if len(moments) == 1:
+            # One plain frame: the E-step's colours with the M-step's parameters.
+            m, = moments
+            assert m.phase == "plain" and (m.t0, m.t1, m.param_fraction, m.resp_to) == (i - 1, i, 1.0, i - 1)
+            continue
         e_beat = [m for m in moments if m.phase == "E"]
         m_beat = [m for m in moments if m.phase == "M"]
         assert e_beat and m_beat and len(e_beat) + len(m_beat) == len(moments)
@@ -199,9 +267,9 @@ def test_shared_clock_finished_flag():
 
 
 def test_auto_pacing_shares_frames_across_runs():
-    timeline = Timeline.build([em_like_trace(5), em_like_trace(60)], fps=30, duration=12.0)
+    timeline = Timeline.build([em_like_trace(5), em_like_trace(60)], fps=30, duration=20.0)
     assert len(timeline.iteration_frames) == 60
-    assert abs(timeline.seconds - 12.0) <= 0.15 * 12.0
+    assert abs(timeline.seconds - 20.0) <= 0.15 * 20.0
 
 
 def test_zero_iteration_run_holds_start_state():

@@ -75,6 +75,7 @@ class Decor:
     trace_left: float = 0.12       # y tick labels + y label of the trace panel
     trace_bottom: float = TICK * 1.5 + LABEL * 1.5
     trace_top: float = 0.0         # legend rows above the trace panel
+    trace_share: float = 0.0       # a larger least share of the body's width (or height) for the trace
 
 
 def _grid_shape(n: int, arrangement: str, tall: bool) -> list[tuple[int, int]]:
@@ -98,7 +99,7 @@ def _fit_box(cell_w: float, cell_h: float, lo: float, hi: float) -> tuple[float,
 
 def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "single",
                  data_aspect: float = 1.0, equal_aspect: bool = True, show_trace: bool = True,
-                 decor: Decor = Decor()) -> FrameLayout:
+                 decor: Decor = Decor(), trace_sides: tuple = ("right", "bottom")) -> FrameLayout:
     """Place N data panels, the trace panel and the caption rows into a frame.
 
     Parameters
@@ -119,6 +120,9 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
         Whether there is a log-likelihood panel.
     decor : Decor
         Label space around the axes.
+    trace_sides : tuple of str
+        Where the trace panel may go: ``"right"`` and/or ``"bottom"``; the
+        side that gives the data panels the most area wins.
 
     Returns
     -------
@@ -174,18 +178,19 @@ def frame_layout(sizing: Sizing, *, n_panels: int = 1, arrangement: str = "singl
 
     tall = H > W
     candidates = []
-    sides = ["right", "bottom"] if show_trace else [None]
+    sides = list(trace_sides) if show_trace else [None]
     for rows, cols in _grid_shape(n_panels, arrangement, tall):
         if rows * cols < n_panels:
             continue
         for side in sides:
             region = body
             if side == "right":
-                trace_w = max(0.26 * body.width, u(0.3 + decor.trace_left))
+                trace_w = max(0.26 * body.width, decor.trace_share * body.width, u(0.3 + decor.trace_left))
                 region = Box(body.x0, body.y0, body.x1 - gap_trace - trace_w, body.y1)
             elif side == "bottom":
                 # A wide, short trace below a row of panels still reads (its story is left to right).
-                trace_h = max(0.25 * body.height, u(0.16 + decor.trace_bottom + decor.trace_top))
+                trace_h = max(0.25 * body.height, decor.trace_share * body.height,
+                              u(0.16 + decor.trace_bottom + decor.trace_top))
                 region = Box(body.x0, body.y0 + trace_h + gap_trace, body.x1, body.y1)
             bw, bh = panel_grid(region, rows, cols, bottom_for(side, rows))
             # Prefer the trace on the right in wide frames (ties, rounding).

@@ -22,25 +22,65 @@ HIGHLIGHT_PX = 4.0
 MEAN_RADIUS = 0.015
 
 
-def ranks(finals) -> np.ndarray:
-    """Rank of every run by final log-likelihood: 1 = highest.
+def optimum_groups(finals, tolerance: float = 0.0) -> list[list[int]]:
+    """Runs that reached the same optimum, best group first.
+
+    Parameters
+    ----------
+    finals : array-like of shape (n_runs,)
+        Final log-likelihoods; non-finite values (a collapse) are never the
+        same optimum as anything: each is a group of its own, last.
+    tolerance : float
+        Runs whose final values lie within ``tolerance`` of a group's highest
+        value join that group (runs stop at slightly different moments near
+        one optimum; see :func:`~.captions.same_optimum_tolerance`).
+
+    Returns
+    -------
+    list of list of int
+        Run indices; groups in decreasing order of their highest value, runs
+        within a group in decreasing order of value (ties in run order).
+    """
+    finals = np.asarray(finals, dtype=float)
+    key = np.where(np.isfinite(finals), finals, -np.inf)
+    groups: list[list[int]] = []
+    for r in np.argsort(-key, kind="stable"):
+        r = int(r)
+        if groups and np.isfinite(key[r]) and key[groups[-1][0]] - key[r] <= tolerance:
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return groups
+
+
+def ranks(finals, tolerance: float = 0.0) -> np.ndarray:
+    """Rank of every run by final log-likelihood: 1 = highest; runs at the same optimum share a rank.
 
     Parameters
     ----------
     finals : array-like of shape (n_runs,)
         Final log-likelihoods; non-finite values (a collapse) rank last.
+    tolerance : float
+        Runs within ``tolerance`` of a better one reached the same optimum (see
+        :func:`optimum_groups`) and share its rank; the next group's rank counts
+        every run above it ("1, 1, 1, 4").
 
     Returns
     -------
     ndarray of int, shape (n_runs,)
-        A permutation of ``1 .. n_runs``; ties keep panel order.
+        With ``tolerance = 0`` and distinct values, a permutation of ``1 .. n_runs``.
     """
-    finals = np.asarray(finals, dtype=float)
-    key = np.where(np.isfinite(finals), finals, -np.inf)
-    order = np.argsort(-key, kind="stable")
-    out = np.empty(len(finals), dtype=int)
-    out[order] = np.arange(1, len(finals) + 1)
+    out = np.empty(len(np.atleast_1d(finals)), dtype=int)
+    above = 0
+    for group in optimum_groups(finals, tolerance):
+        out[group] = above + 1
+        above += len(group)
     return out
+
+
+def rank_order(ranks_) -> list[int]:
+    """Panel indices in rank order (ties keep panel order): where the panels end up."""
+    return [int(i) for i in np.argsort(np.asarray(ranks_), kind="stable")]
 
 
 def gap_runs(traces, collapsed=None) -> tuple[int, int] | None:

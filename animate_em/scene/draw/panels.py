@@ -15,7 +15,7 @@ from matplotlib import patheffects
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, TICK, Sizing
@@ -45,6 +45,31 @@ LEGEND_SPACING = 1.6   # space between legend columns, in font sizes
 _RUN_STYLES = [("-", 1.0), ((0, (4.0, 1.6)), 0.75), ((0, (1.2, 1.4)), 0.9), ((0, (5.0, 1.5, 1.2, 1.5)), 0.6),
                ("-", 0.5), ((0, (4.0, 1.6)), 0.45)]
 
+
+#: Most ghost ellipses per component on screen at once: older ones go, so a long run never
+#: turns into a fan of lines.
+GHOST_LIMIT = 5
+#: Opacity of the oldest ghost shown, relative to the newest.
+GHOST_OLDEST = 0.35
+
+
+def ghost_iterations(n_iter: int, every: int, position: float, limit: int = GHOST_LIMIT) -> tuple:
+    """The ghosts on screen when the fit has reached the fractional iteration ``position``.
+
+    Snapshots 0, ``every``, 2 ``every``, ... that lie behind ``position``, at most
+    the ``limit`` latest, as ``(iteration, age)`` pairs (age 0 is the newest).
+    """
+    if every <= 0:
+        return ()
+    behind = [t for t in range(0, n_iter + 1, every) if t < position - 1e-9][-limit:]
+    return tuple((t, len(behind) - 1 - i) for i, t in enumerate(behind))
+
+
+def ghost_alpha(base: float, age: int, limit: int = GHOST_LIMIT) -> float:
+    """Opacity of a ghost ``age`` ghosts old: ``base`` for the newest, fading to ``GHOST_OLDEST * base``."""
+    if limit <= 1:
+        return base
+    return base * (1.0 - (1.0 - GHOST_OLDEST) * min(age, limit - 1) / (limit - 1))
 
 #: Mean markers from K = SHAPES_FROM on: one shape per component, so components never rely on colour
 #: alone (filled shapes that stay recognisable small). Past the shapes, ellipses get dash patterns.
@@ -165,6 +190,25 @@ def widen_to_aspect(xlim, ylim, box_aspect: float):
         return (cx - rx / 2, cx + rx / 2), (y0, y1)
     cy, ry = 0.5 * (y0 + y1), rx / box_aspect
     return (x0, x1), (cy - ry / 2, cy + ry / 2)
+
+
+def iteration_ticks(n_max: int, bins: int) -> list[int]:
+    """Integer ticks 0, step, 2 step, ... that end on the last iteration ``n_max``.
+
+    The step is the smallest of 1, 2, 5, 10, 20, 25, 50, ... that gives at most
+    ``bins`` intervals; the last iteration replaces a tick closer to it than
+    half a step, so the axis always names where the runs end.
+    """
+    n_max = max(int(n_max), 1)
+    steps = [m * 10 ** e for e in range(0, 7) for m in (1, 2, 2.5, 5)]
+    step = next(int(s) for s in steps if s == int(s) and math.ceil(n_max / s) <= max(bins, 1))
+    ticks = list(range(0, n_max + 1, step))
+    if ticks[-1] != n_max:
+        if n_max - ticks[-1] < 0.5 * step and len(ticks) > 1:
+            ticks[-1] = n_max
+        else:
+            ticks.append(n_max)
+    return ticks
 
 
 def ll_limits(traces, n_max: int) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -288,9 +332,10 @@ class DataPanel:
         return [self.points, *self.reference, *self.ellipses, self.means]
 
     # -- rarely changing ---------------------------------------------------------
-    def set_ghosts(self, snapshots, visible) -> None:
-        """Show the ghost ellipses of the snapshot indices in ``visible`` (others hidden)."""
-        visible = set(visible)
+    def set_ghosts(self, snapshots, shown) -> None:
+        """Show the ghost ellipses of ``shown``, ``(iteration, age)`` pairs (others hidden), faded by age."""
+        ages = dict(shown)
+        visible = set(ages)
         new = sorted(visible - set(self.ghosts))
         if new and self.ghosts and new[0] < max(self.ghosts):
             # Overlapping ghosts are painted in child order: keep it the iteration order whatever
@@ -319,6 +364,8 @@ class DataPanel:
         for t, patches in self.ghosts.items():
             for e in patches:
                 e.set_visible(t in visible)
+                if t in visible:
+                    e.set_alpha(ghost_alpha(self.theme.ghost_alpha, ages[t]))
 
     def add_reference(self, means, covariances) -> None:
         """Dashed ellipses of the generating mixture, drawn above the points."""
@@ -378,7 +425,7 @@ class TracePanel:
         ax.yaxis.set_major_locator(MaxNLocator(nbins=nbins))
         width_px = ax.get_position().width * sizing.width
         xbins = int(np.clip(width_px / sizing.px(5.0 * TICK), 2, 8))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=xbins, integer=True, min_n_ticks=2))
+        ax.xaxis.set_major_locator(FixedLocator(iteration_ticks(n_max, xbins)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
         ax.yaxis.set_major_formatter(FuncFormatter(self._ytick))
         self._ystep = np.diff(ax.yaxis.get_major_locator().tick_values(*ylim)[:2])[0]

@@ -14,18 +14,33 @@ from matplotlib.patches import Rectangle
 
 from animate_em.scene.draw.figure import SMALL, STATUS, TITLE, Sizing, make_figure, pinned_style
 from animate_em.scene.draw.overlays import HIGHLIGHT_PX
-from animate_em.scene.draw.palette import mix_colours
+from animate_em.scene.draw.palette import component_rgb, mix_colours
 from animate_em.scene.draw.panels import DataPanel, widen_to_aspect
 from animate_em.scene.draw.parts import data_view, point_area, shrink_to_width, title_row
 
 
-def poster_iterations(n_iter: int, every: int) -> list[int]:
-    """Snapshot indices shown on the poster: 0, every, 2*every, ... and always ``n_iter``."""
+#: Most panels a poster of one run shows: more would make every title too small to read.
+POSTER_LIMIT = 12
+
+
+def poster_iterations(n_iter: int, every: int, limit: int | None = POSTER_LIMIT) -> list[int]:
+    """Snapshot indices shown on the poster: 0, every, 2*every, ... and always ``n_iter``.
+
+    A run too long for ``limit`` panels at that spacing is shown at 0, 1, 2, 5,
+    10, 20, 50, ... and ``n_iter`` instead (the early iterations carry the
+    story), dropping the smallest steps while there are still too many.
+    """
     if every < 1:
         raise ValueError(f"every must be >= 1, got {every}")
     shown = list(range(0, n_iter + 1, every))
     if shown[-1] != n_iter:
         shown.append(n_iter)
+    if limit is None or len(shown) <= max(limit, 2):
+        return shown
+    steps = [m * 10 ** e for e in range(12) for m in (1, 2, 5) if m * 10 ** e < n_iter]
+    shown = [0, *steps, n_iter]
+    while len(shown) > max(limit, 2):
+        del shown[1]
     return shown
 
 
@@ -40,14 +55,16 @@ def poster_columns(count: int, columns: int | None) -> int:
 
 
 def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: list, k: int, subtitle: str,
-                    columns: int, framed: int | None = None) -> np.ndarray:
+                    columns: int, framed: int | None = None, legend: bool = False,
+                    positions: np.ndarray | None = None) -> np.ndarray:
     """A grid of data panels, one per snapshot, under the scene's title and ``subtitle``.
 
     Parameters
     ----------
     prepared : Prepared
-    snapshots : list of Snapshot
-        The fit each panel shows: points coloured by its responsibilities, its ellipses and means.
+    snapshots : list of Snapshot or None
+        The fit each panel shows: points coloured by its responsibilities, its ellipses and
+        means; None leaves the cell empty (a row per run whose runs differ in length).
     headings : list of str
         One line above each panel.
     fits : list of Run (or objects with ``snapshots``)
@@ -59,6 +76,11 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
         Panels per row.
     framed : int or None
         Index of the panel framed and headed in bold.
+    legend : bool
+        Name the components ("● π₁  ● π₂ ...") at the right of the subtitle row, so a
+        component's number maps to its colour.
+    positions : ndarray of shape (N, 2), optional
+        Where the points are drawn, when not at the data (jittered on a measurement grid).
 
     Returns
     -------
@@ -97,27 +119,37 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
         fg = theme.foreground
         top = H - margin
         title_row(fig, p, margin, W - margin, top, sizing, renderer)
+        room = W - 2 * margin
+        if legend:
+            room -= _component_legend(fig, renderer, sizing, theme, k, x1=W - margin,
+                                      y=top - title_h - 0.25 * sub_h, size=sizing.pt(STATUS * 0.85))
         s = fig.text(margin / W, (top - title_h - 0.25 * sub_h) / H, subtitle, ha="left", va="top",
                      fontsize=sizing.pt(STATUS * 0.85), color=theme.muted)
-        shrink_to_width(s, renderer, W - 2 * margin)
+        shrink_to_width(s, renderer, room)
 
         from animate_em.em import responsibilities
+        # Drawn where the frames draw them (jittered on a coarse measurement grid); coloured by the fit.
+        shown = X if positions is None else np.asarray(positions, dtype=float)[:, :2]
         y_top = top - title_h - sub_h - gap * 0.5
         for i, (snap, heading) in enumerate(zip(snapshots, headings)):
+            if snap is None:
+                continue
             r, c = divmod(i, cols)
             x0 = margin + left + c * (panel_w + gap)
             y1 = y_top - r * (panel_title_h + panel_h + gap) - panel_title_h
             ax = fig.add_axes([x0 / W, (y1 - panel_h) / H, panel_w / W, panel_h / H])
             pxlim, pylim = widen_to_aspect(xlim, ylim, box_aspect) if equal else (xlim, ylim)
             last_row = i + cols >= len(snapshots)
-            panel = DataPanel(ax, X, k, pxlim, pylim, sizing, theme, sigma=sigma,
+            panel = DataPanel(ax, shown, k, pxlim, pylim, sizing, theme, sigma=sigma,
                               point_size=point_area(sizing, len(X), panel_h), point_alpha=theme.point_alpha,
                               line_width=sizing.lw(2.0), ticks=view.ticks,
                               xlabel=view.xlabel if last_row else None, ylabel=view.ylabel if c == 0 else None)
             if view.ticks:
                 ax.tick_params(labelleft=c == 0, labelbottom=last_row)
             kj = snap.n_components
-            panel.show(mix_colours(responsibilities(panel.colour_points, snap), panel.rgb[:kj]), snap.means[:, :2],
+            # Jittered points are coloured where they were measured (a density image by its cells).
+            where = X if positions is not None and len(panel.colour_points) == len(X) else panel.colour_points
+            panel.show(mix_colours(responsibilities(where, snap), panel.rgb[:kj]), snap.means[:, :2],
                        snap.covariances[:, :2, :2])
             for e in panel.ellipses[kj:]:
                 e.set_visible(False)
@@ -134,3 +166,24 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
         return np.asarray(canvas.buffer_rgba()).copy()
 
 
+def _component_legend(fig, renderer, sizing: Sizing, theme, k: int, *, x1: float, y: float, size: float) -> float:
+    """"● π₁  ● π₂ ..." right-aligned at ``x1`` (pixels), tops at ``y``; returns the width it takes."""
+    from matplotlib.font_manager import FontProperties
+
+    from animate_em.scene.draw.captions import component_name
+    from animate_em.scene.draw.figure import text_width
+
+    prop = FontProperties(family="DejaVu Sans", size=size)
+    rgb = component_rgb(theme, k)
+    gap, space = text_width(renderer, "   ", prop), text_width(renderer, " ", prop)
+    x = x1
+    for j in reversed(range(k)):
+        name = component_name(j)
+        x -= text_width(renderer, name, prop)
+        fig.text(x / sizing.width, y / sizing.height, name, ha="left", va="top", fontproperties=prop,
+                 color=theme.muted)
+        x -= space + text_width(renderer, "●", prop)
+        fig.text(x / sizing.width, y / sizing.height, "●", ha="left", va="top", fontproperties=prop,
+                 color=tuple(rgb[j]))
+        x -= gap
+    return x1 - x

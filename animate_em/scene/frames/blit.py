@@ -157,6 +157,10 @@ class BlittedFigure:
         """What decides the point colours of a frame (equal keys, equal colours)."""
         raise NotImplementedError
 
+    def _full_draw_only(self, key) -> bool:
+        """Whether the frames of static key ``key`` can only be drawn whole (nothing kept is valid)."""
+        return False
+
     def _background_additions(self, old, new) -> list | None:
         """Artists that, painted onto the background of ``old``, give the background of ``new``.
 
@@ -200,7 +204,7 @@ class BlittedFigure:
             for a in self.dynamic:
                 if isinstance(a, StampText):
                     a.clear_stamps()
-        if full:
+        if full or self._full_draw_only(key):
             return self._full_redraw()
         if key == previous and moments == self._frame_key:
             # Same moment as a kept frame (start and end holds): nothing to draw.

@@ -8,14 +8,17 @@ entry below (and its name in the scene file schema).
 
 - ``em`` (:mod:`.em`): the EM iterations of one or several runs, side by side.
 - ``sweep`` (:mod:`.sweep`): one converged fit per K while the BIC curve grows.
+- ``bound`` (:mod:`.bound`): one run's EM steps on slices through parameter
+  space, ln p = L + KL: why EM never decreases the log-likelihood.
 """
 from __future__ import annotations
 
 from animate_em.scene.kinds.base import Kind
+from animate_em.scene.kinds.bound import KIND as BOUND
 from animate_em.scene.kinds.em import KIND as EM
 from animate_em.scene.kinds.sweep import KIND as SWEEP
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (EM, SWEEP)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (EM, SWEEP, BOUND)}
 
 
 def get_kind(name: str) -> Kind:

@@ -84,3 +84,79 @@ def load_scene_data(data: DataSpec) -> dict[str, Any]:
             "true_params": true_params, "labels": labels, "name": dataset.name,
             "description": dataset.description, "meta": dict(dataset.meta)}
 
+
+
+# ---------------------------------------------------------------------------
+# Points measured on a grid
+# ---------------------------------------------------------------------------
+
+#: Points sharing their place with another, as a share of all points, from which stacking hides data.
+STACKED_SHARE = 0.05
+#: A grid step below this share of an axis's range stacks nothing a viewer could see.
+VISIBLE_STEP = 0.002
+#: Jitter reaches this far across a grid cell either way, so a point never enters a neighbour's cell.
+JITTER = 0.35
+
+
+def grid_step(values: np.ndarray, most_decimals: int = 6) -> float | None:
+    """The step of the grid ``values`` were measured on (0.1 for centimetres to one decimal), or None.
+
+    The coarsest power of ten whose multiples hold every value (to rounding);
+    None when none with at most ``most_decimals`` decimals does.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    scale = max(float(np.abs(values).max()), 1.0)
+    for decimals in range(-6, most_decimals + 1):
+        step = 10.0 ** -decimals
+        if np.all(np.abs(values / step - np.round(values / step)) * step <= 1e-9 * scale):
+            return step
+    return None
+
+
+def stacked_axes(X: np.ndarray) -> list[tuple[int, float]]:
+    """(axis, grid step) of every axis whose measurement grid stacks points on top of each other.
+
+    Only when at least :data:`STACKED_SHARE` of the points share their place with
+    another, and only axes whose step is visible (:data:`VISIBLE_STEP` of the range).
+    """
+    X = np.asarray(X, dtype=float)[:, :2]
+    if len(X) < 2:
+        return []
+    _, counts = np.unique(X, axis=0, return_counts=True)
+    if counts[counts > 1].sum() < STACKED_SHARE * len(X):
+        return []
+    out = []
+    for axis in range(X.shape[1]):
+        step = grid_step(X[:, axis])
+        span = float(np.ptp(X[:, axis]))
+        if step is not None and span > 0 and step >= VISIBLE_STEP * span:
+            out.append((axis, step))
+    return out
+
+
+def shown_positions(X: np.ndarray, axes: list[tuple[int, float]], seed: int = 0) -> np.ndarray:
+    """Where the points are drawn: ``X`` jittered within its grid cell along ``axes`` (the same every time)."""
+    shown = np.array(np.asarray(X, dtype=float)[:, :2])
+    rng = np.random.default_rng(seed)
+    for axis, step in axes:
+        shown[:, axis] += rng.uniform(-JITTER, JITTER, len(shown)) * step
+    return shown
+
+
+def stacking_note(axes: list[tuple[int, float]], columns, units: str | None) -> str:
+    """"points jittered: measured to 0.1 cm" (empty without stacking): the footer's words."""
+    if not axes:
+        return ""
+    def amount(step):
+        unit = "" if not units else f" {units[:-1]}" if step == 1 and units.endswith("s") else f" {units}"
+        return f"{step:g}{unit}"
+
+    steps = {step for _, step in axes}
+    if len(axes) == 2 and len(steps) == 1:
+        return f"points jittered: measured to {amount(axes[0][1])}"
+    names = list(columns) if columns is not None and len(columns) >= 2 else ["x₁", "x₂"]
+    listed = ", ".join(f"{names[axis]} measured to {amount(step)}" for axis, step in axes)
+    return f"points jittered: {listed}"

@@ -154,8 +154,7 @@ class Scene:
         runs = _parse_runs(d.get("runs", []), where)
         kind = top.get("kind") or _D[""]["kind"]
         if runs and not KIND_RULES[kind].runs:
-            raise UserError(f"{where}: a {kind} fits [model] once for every K of [{kind}] k; "
-                            f"remove the {len(runs)} [[runs]] entries")
+            raise UserError(f"{where}: {KIND_RULES[kind].one_run}; remove the {len(runs)} [[runs]] entries")
         layout = _resolve_layout(top.get("layout") or "auto", len(runs), where)
         return cls(name=name, title=top.get("title", _D[""]["title"]),
                    description=top.get("description", _D[""]["description"]),

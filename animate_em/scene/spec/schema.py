@@ -14,7 +14,7 @@ a test keeps them equal):
 | (top level) | `title` | string | "Fitting a Gaussian mixture with EM" | Title drawn on the frames; empty for none |
 | (top level) | `description` | string | "" | One line for listings (`animate-em scenes`) |
 | (top level) | `layout` | string | "auto" | Panels for several runs: `single`, `row`, `grid`, or `auto` (single for one run, row for up to 3, grid beyond) |
-| (top level) | `kind` | string | "em" | What is animated: `em` (the EM iterations of each run) or `sweep` (the converged fit for each K of `[sweep] k`, while an information-criterion curve grows) |
+| (top level) | `kind` | string | "em" | What is animated: `em` (the EM iterations of each run), `sweep` (the converged fit for each K of `[sweep] k`, while an information-criterion curve grows) or `bound` (one run's EM steps on slices through parameter space: ln p = L + KL, why the log-likelihood never decreases) |
 | [data] | `source` | string | "anisotropic" | Built-in dataset name or a CSV/TSV/.npy path (relative to the TOML file) |
 | [data] | `seed` | integer | 0 | Seed of a synthetic built-in dataset (and of subsampling a file) |
 | [data] | `n_samples` | integer | (none) | Number of points: size of a synthetic dataset, or a random subset of a file; default: the dataset's own size |
@@ -37,8 +37,8 @@ a test keeps them equal):
 | [[runs]] | `max_iter` | integer | `[model]` value | Overrides `[model] max_iter` for this run |
 | [[runs]] | `reg_covar` | number | `[model]` value | Overrides `[model] reg_covar` for this run |
 | [timing] | `fps` | integer | (none) | Frames per second; default: the quality preset's |
-| [timing] | `frames_per_iteration` | integer | (none) | Frames per EM iteration; default: automatic pacing to `duration` (flat late iterations get fewer frames); 1 = one plain frame per iteration, no E/M beats |
-| [timing] | `duration` | number | 12.0 | Target length in seconds with automatic pacing, holds included |
+| [timing] | `frames_per_iteration` | integer | (none) | Frames per EM iteration; default: automatic pacing to `duration` (time follows how much the picture changes; the first two iterations get 1.5 s per beat); 1 = one plain frame per iteration, no E/M beats |
+| [timing] | `duration` | number | 12.0 | Target length in seconds with automatic pacing, holds included (longer when the first iterations need their time) |
 | [timing] | `hold_start` | number | 1.0 | Seconds on the initial state (at least one frame) |
 | [timing] | `hold_end` | number | 2.0 | Seconds on the final fit (at least one frame) |
 | [style] | `theme` | string | "light" | `light` or `dark` |
@@ -46,7 +46,7 @@ a test keeps them equal):
 | [style] | `width` | integer | (none) | Frame width in pixels (even); default: the quality preset's |
 | [style] | `height` | integer | (none) | Frame height in pixels (even); default: the quality preset's |
 | [style] | `sigma` | number | 2.0 | Mahalanobis radius of the ellipses (2 = the 2-sigma ellipse, ~86 % of a component's mass in 2-D) |
-| [style] | `ghost_every` | integer | 5 | Faint ghost ellipses every this many iterations; 0 = none |
+| [style] | `ghost_every` | integer | 5 | Faint ghost ellipses every this many iterations (the latest 5 stay, older ones fainter); 0 = none |
 | [style] | `show_trace` | boolean | true | Draw the log-likelihood panel |
 | [style] | `trace_scale` | string | "total" | Log-likelihood axis: `total` or `per-sample` (mean) |
 | [style] | `show_true` | boolean | false | Draw the generating mixture's ellipses, dashed (synthetic data only) |
@@ -54,7 +54,7 @@ a test keeps them equal):
 | [style] | `point_alpha` | number | (none) | Opacity of the data points; default: the theme's |
 | [style] | `line_width` | number | (none) | Ellipse line width in points; default: scaled to the frame |
 | [style] | `annotate_gap` | boolean | false | Once every run has finished, label the gap between the highest and the lowest final log-likelihood on the trace panel (in nats) |
-| [style] | `rank_runs` | boolean | false | Once every run has finished, badge each panel with its rank by final log-likelihood (#1 = highest) and frame the best panel |
+| [style] | `rank_runs` | boolean | false | Once every run has finished, badge each panel with its rank by final log-likelihood (#1 = highest; runs at the same optimum share a rank), frame the best panel and move the panels into rank order |
 | [sweep] | `k` | list of integers | [1, 2, 3, 4, 5, 6, 7] | Numbers of components, increasing; each is fitted with the `[model]` settings (its `k` is not used; `n_init` > 1 steadies the curve). Only read when `kind = "sweep"` |
 | [sweep] | `criterion` | string | "bic" | Criterion plotted and minimised to pick K: `bic` or `aic` (lower is better) |
 | [sweep] | `show_aic` | boolean | true | Also draw AIC, fainter, on the same axes (when `criterion` is `bic`) |
@@ -91,13 +91,15 @@ class KindRules:
 
     ``runs``: whether ``[[runs]]`` tables are allowed; ``table``: the kind's own
     table, if any; ``unused``: overrides it has no use for (refused rather
-    than silently ignored); ``why``: the end of the message refusing them.
+    than silently ignored); ``why``: the end of the message refusing them;
+    ``one_run``: why ``[[runs]]`` tables are refused, when they are.
     """
 
     runs: bool = True
     table: str | None = None
     unused: tuple = ()
     why: str = ""
+    one_run: str = ""
 
 
 #: Every kind of scene (``kind = ...``) and its rules; the drawing of each is in
@@ -105,7 +107,9 @@ class KindRules:
 KIND_RULES = {
     "em": KindRules(),
     "sweep": KindRules(runs=False, table="sweep", unused=("k", "frames_per_iteration", "duration"),
-                       why="it steps over [sweep] k with converged fits"),
+                       why="it steps over [sweep] k with converged fits",
+                       one_run="a sweep fits [model] once for every K of [sweep] k"),
+    "bound": KindRules(runs=False, one_run="a bound scene draws the slices of one run, [model]"),
 }
 KINDS = tuple(KIND_RULES)
 
@@ -162,8 +166,10 @@ TOP_KEYS = (
     Key("description", "str", "", "One line for listings (`animate-em scenes`)", max_length=200),
     Key("layout", "str", "auto", "Panels for several runs: `single`, `row`, `grid`, or `auto` "
         "(single for one run, row for up to 3, grid beyond)", choices=LAYOUTS),
-    Key("kind", "str", "em", "What is animated: `em` (the EM iterations of each run) or `sweep` (the converged "
-        "fit for each K of `[sweep] k`, while an information-criterion curve grows)", choices=KINDS),
+    Key("kind", "str", "em", "What is animated: `em` (the EM iterations of each run), `sweep` (the converged "
+        "fit for each K of `[sweep] k`, while an information-criterion curve grows) or `bound` (one run's EM "
+        "steps on slices through parameter space: ln p = L + KL, why the log-likelihood never decreases)",
+        choices=KINDS),
 )
 
 DATA_KEYS = (
@@ -196,9 +202,11 @@ TIMING_KEYS = (
     Key("fps", "int", None, "Frames per second; default: the quality preset's", optional=True,
         minimum=1, maximum=240),
     Key("frames_per_iteration", "int", None, "Frames per EM iteration; default: automatic pacing to `duration` "
-        "(flat late iterations get fewer frames); 1 = one plain frame per iteration, no E/M beats",
+        "(time follows how much the picture changes; the first two iterations get 1.5 s per beat); "
+        "1 = one plain frame per iteration, no E/M beats",
         optional=True, minimum=1, maximum=1000),
-    Key("duration", "float", 12.0, "Target length in seconds with automatic pacing, holds included",
+    Key("duration", "float", 12.0, "Target length in seconds with automatic pacing, holds included (longer "
+        "when the first iterations need their time)",
         above=0.0, maximum=3600.0),
     Key("hold_start", "float", 1.0, "Seconds on the initial state (at least one frame)", minimum=0.0, maximum=600.0),
     Key("hold_end", "float", 2.0, "Seconds on the final fit (at least one frame)", minimum=0.0, maximum=600.0),
@@ -214,7 +222,8 @@ STYLE_KEYS = (
         minimum=64, maximum=8192, even=True),
     Key("sigma", "float", 2.0, "Mahalanobis radius of the ellipses (2 = the 2-sigma ellipse, ~86 % of a "
         "component's mass in 2-D)", above=0.0, maximum=10.0),
-    Key("ghost_every", "int", 5, "Faint ghost ellipses every this many iterations; 0 = none", minimum=0),
+    Key("ghost_every", "int", 5, "Faint ghost ellipses every this many iterations (the latest 5 stay, "
+        "older ones fainter); 0 = none", minimum=0),
     Key("show_trace", "bool", True, "Draw the log-likelihood panel"),
     Key("trace_scale", "str", "total", "Log-likelihood axis: `total` or `per-sample` (mean)", choices=TRACE_SCALES),
     Key("show_true", "bool", False, "Draw the generating mixture's ellipses, dashed (synthetic data only)"),
@@ -227,7 +236,8 @@ STYLE_KEYS = (
     Key("annotate_gap", "bool", False, "Once every run has finished, label the gap between the highest and "
         "the lowest final log-likelihood on the trace panel (in nats)"),
     Key("rank_runs", "bool", False, "Once every run has finished, badge each panel with its rank by final "
-        "log-likelihood (#1 = highest) and frame the best panel"),
+        "log-likelihood (#1 = highest; runs at the same optimum share a rank), frame the best panel and move "
+        "the panels into rank order"),
 )
 
 SWEEP_KEYS = (

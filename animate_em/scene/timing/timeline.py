@@ -26,11 +26,11 @@ from typing import Sequence
 import numpy as np
 
 from animate_em.scene.timing.pacing import (
-    MAX_SECONDS_PER_ITERATION,
     SECONDS_PER_ITERATION,
-    allocate_frames,
     hold_frames,
     iteration_weights,
+    pace_iterations,
+    picture_change,
     split_beats,
 )
 from animate_em.scene.timing.steps import Step, check_steps
@@ -125,7 +125,10 @@ class Timeline:
     iteration_start_frames : list of int
         Frame at which iteration ``i = 1 .. max(n_iter)`` begins (chapter marks).
     iteration_frames : list of int
-        Number of frames of each iteration.
+        Number of frames of each iteration (0: an iteration that changed too
+        little to earn a frame of its own; its result shows in the next one).
+    e_frames : list of int
+        Frames of each iteration's E beat (0: one plain frame, E-step and M-step at once).
     n_iters : tuple of int
         Iterations of each run.
     hold_start_frames, hold_end_frames : int
@@ -134,10 +137,13 @@ class Timeline:
     """
 
     def __init__(self, *, fps: int, n_iters: Sequence[int], iteration_frames: Sequence[int],
-                 hold_start_frames: int, hold_end_frames: int, plain: bool):
+                 hold_start_frames: int, hold_end_frames: int, plain: bool,
+                 e_frames: Sequence[int] | None = None):
         self.fps = int(fps)
         self.n_iters = tuple(int(n) for n in n_iters)
         self.iteration_frames = [int(f) for f in iteration_frames]
+        self.e_frames = ([int(e) for e in e_frames] if e_frames is not None else
+                         [0 if plain else split_beats(f)[0] for f in self.iteration_frames])
         self.hold_start_frames = int(hold_start_frames)
         self.hold_end_frames = int(hold_end_frames)
         self.plain = bool(plain)
@@ -149,8 +155,18 @@ class Timeline:
 
     # -- construction -------------------------------------------------------
     @classmethod
+    def for_scene(cls, scene, runs: Sequence, traces: Sequence[np.ndarray]) -> "Timeline":
+        """The timeline of ``runs`` on ``scene``'s clock: its frame rate and ``[timing]`` table, paced by
+        how much each iteration changes the picture (the EM and lower-bound kinds share it)."""
+        timing = scene.timing
+        return cls.build(traces, fps=scene.fps, frames_per_iteration=timing.frames_per_iteration,
+                         duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end,
+                         changes=[picture_change(run.snapshots) for run in runs])
+
+    @classmethod
     def build(cls, traces: Sequence[np.ndarray], *, fps: int, frames_per_iteration: int | None = None,
-              duration: float | None = 12.0, hold_start: float = 1.0, hold_end: float = 2.0) -> "Timeline":
+              duration: float | None = 12.0, hold_start: float = 1.0, hold_end: float = 2.0,
+              changes: Sequence[np.ndarray] | None = None) -> "Timeline":
         """Lay out the frames for one or more runs.
 
         Parameters
@@ -160,16 +176,19 @@ class Timeline:
         fps : int
             Frames per second.
         frames_per_iteration : int or None
-            None paces automatically: iterations where the log-likelihood
-            barely moves get fewer frames (at least one, at least two while
-            the budget allows) so the whole animation lasts about ``duration``
-            seconds. An int N gives every iteration N frames; 1 means plain
-            frames without E/M beats.
+            None paces automatically (see :mod:`.pacing`): each iteration gets
+            time by how much the picture changes in it, the first iterations a
+            sentence per beat, so the whole animation lasts about ``duration``
+            seconds (longer when the story iterations need it). An int N gives
+            every iteration N frames; 1 means plain frames without E/M beats.
         duration : float or None
             Target length in seconds, holds included (automatic pacing only).
             None uses about 0.8 s per iteration.
         hold_start, hold_end : float
             Seconds on the initial and final state (at least one frame each).
+        changes : sequence of ndarray, optional
+            Picture change of every iteration of each run (see
+            :func:`~.pacing.picture_change`); without it only the log-likelihood paces.
 
         Returns
         -------
@@ -192,14 +211,9 @@ class Timeline:
             budget = int(round(n_max * SECONDS_PER_ITERATION * fps))
         else:
             budget = int(round(duration * fps)) - hs - he
-        # Two frames per iteration show both beats; drop to one only when the
-        # duration cannot hold two for every iteration.
-        minimum = 2 if budget >= 2 * n_max else 1
-        maximum = max(minimum, int(round(MAX_SECONDS_PER_ITERATION * fps)))
-        weights = iteration_weights(traces, n_max)
-        frames = allocate_frames(weights, budget, minimum, maximum)
+        frames, e_frames = pace_iterations(iteration_weights(traces, n_max, changes), budget, fps)
         return cls(fps=fps, n_iters=n_iters, iteration_frames=frames, hold_start_frames=hs,
-                   hold_end_frames=he, plain=False)
+                   hold_end_frames=he, plain=False, e_frames=e_frames)
 
     # -- queries ------------------------------------------------------------
     def __len__(self) -> int:
@@ -252,9 +266,13 @@ class Timeline:
         if self.plain:
             return Moment(i, i, 1.0, i, i, 1.0, "plain", i)
         prev = i - 2 if i >= 2 else None
-        e, m = split_beats(length)
+        e = self.e_frames[i - 1]
+        m = length - e
         if j < e:
             return Moment(i - 1, i - 1, 0.0, prev, i - 1, ease((j + 1) / e), "E", i)
+        if length == 1:
+            # One frame for the whole iteration: the E-step's colours and the M-step's parameters.
+            return Moment(i - 1, i, 1.0, prev, i - 1, 1.0, "plain", i)
         return Moment(i - 1, i, ease((j - e + 1) / m), prev, i - 1, 1.0, "M", i)
 
     def _end_moment(self, frame: int, run: int, i: int) -> Moment:
@@ -278,9 +296,10 @@ class Timeline:
         """The beats a presenter advances through, in order; together they cover every frame.
 
         The initial state, then the E beat and the M beat of every iteration
-        (``plain`` timelines: one step per iteration), then the final state.
-        A beat with no frames (an iteration paced to a single frame has no E
-        beat) is no step: there is no frame that shows it.
+        (``plain`` timelines, and iterations paced to a single frame: one
+        ``plain`` step, E-step and M-step at once), then the final state. An
+        iteration paced without a frame of its own is no step: its result
+        shows in the next iteration's frames.
 
         Returns
         -------
@@ -289,10 +308,12 @@ class Timeline:
         n = len(self.iteration_frames)
         steps = [Step(0, self.hold_start_frames, "start", 0, "iteration 0 - initial state")]
         for i, (start, length) in enumerate(zip(self.iteration_start_frames, self.iteration_frames), start=1):
-            if self.plain:
+            if length == 0:
+                continue
+            e = self.e_frames[i - 1]
+            if self.plain or (length == 1 and not e):
                 steps.append(Step(start, start + length, "plain", i, f"iteration {i} - E-step and M-step"))
                 continue
-            e, m = split_beats(length)
             if e:
                 steps.append(Step(start, start + e, "E", i, f"iteration {i} - E-step"))
             steps.append(Step(start + e, start + length, "M", i, f"iteration {i} - M-step"))

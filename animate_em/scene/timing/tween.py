@@ -8,6 +8,11 @@ rotates (about twice the area half-way). The affine-invariant geodesic
 stays symmetric positive definite, its determinant moves geometrically
 (``det S(u) = det S0^(1-u) det S1^u``), and it looks like a natural glide.
 Means and weights interpolate linearly.
+
+Colours fade through OKLab (Ottosson 2020), a perceptual colour space: a
+grey point turning orange keeps its hue and gains colour evenly, where a
+fade in sRGB passes through muddy in-between tones that look like
+uncertain assignments.
 """
 from __future__ import annotations
 
@@ -99,3 +104,44 @@ def interpolate_parameters(s0, s1, u: float) -> tuple[np.ndarray, np.ndarray, np
     return weights, means, interpolate_covariances(s0.covariances, s1.covariances, u)
 
 
+
+
+# ---------------------------------------------------------------------------
+# Colour fades
+# ---------------------------------------------------------------------------
+
+# Linear sRGB -> LMS cone responses, and cube-rooted LMS -> OKLab (Ottosson 2020).
+_RGB_TO_LMS = np.array([[0.4122214708, 0.5363325363, 0.0514459929],
+                        [0.2119034982, 0.6806995451, 0.1073969566],
+                        [0.0883024619, 0.2817188376, 0.6299787005]])
+_LMS_TO_LAB = np.array([[0.2104542553, 0.7936177850, -0.0040720468],
+                        [1.9779984951, -2.4285922050, 0.4505937099],
+                        [0.0259040371, 0.7827717662, -0.8086757660]])
+_LAB_TO_LMS = np.linalg.inv(_LMS_TO_LAB)
+_LMS_TO_RGB = np.linalg.inv(_RGB_TO_LMS)
+
+
+def to_oklab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB colours (..., 3), floats in [0, 1], as OKLab (L in [0, 1], a and b about +-0.3)."""
+    c = np.clip(np.asarray(rgb, dtype=float), 0.0, 1.0)
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return np.cbrt(linear @ _RGB_TO_LMS.T) @ _LMS_TO_LAB.T
+
+
+def from_oklab(lab: np.ndarray) -> np.ndarray:
+    """OKLab colours (..., 3) back to sRGB, clipped to [0, 1]."""
+    linear = np.clip((np.asarray(lab, dtype=float) @ _LAB_TO_LMS.T) ** 3 @ _LMS_TO_RGB.T, 0.0, 1.0)
+    return np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
+
+
+def fade_colours(c0: np.ndarray, c1: np.ndarray, u: float) -> np.ndarray:
+    """Colours a fraction ``u`` of the way from ``c0`` to ``c1`` (both (N, 3) sRGB), through OKLab.
+
+    ``u <= 0`` gives ``c0`` and ``u >= 1`` gives ``c1`` exactly.
+    """
+    u = float(u)
+    if u <= 0.0:
+        return np.asarray(c0, dtype=float)
+    if u >= 1.0:
+        return np.asarray(c1, dtype=float)
+    return from_oklab((1.0 - u) * to_oklab(c0) + u * to_oklab(c1))

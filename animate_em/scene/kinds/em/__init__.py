@@ -18,9 +18,7 @@ from animate_em.scene.timing.timeline import Timeline
 
 def em_timeline(scene, runs: list, labels: list, traces: list) -> Timeline:
     """The EM timeline of ``runs`` paced by ``scene``'s ``[timing]`` table."""
-    timing = scene.timing
-    return Timeline.build(traces, fps=scene.fps, frames_per_iteration=timing.frames_per_iteration,
-                          duration=timing.duration, hold_start=timing.hold_start, hold_end=timing.hold_end)
+    return Timeline.for_scene(scene, runs, traces)
 
 
 def em_models(scene) -> list[tuple]:

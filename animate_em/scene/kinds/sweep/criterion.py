@@ -16,7 +16,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from animate_em.scene.draw.figure import LABEL, SMALL, TICK, Sizing
 from animate_em.scene.draw.overlays import Overlay
-from animate_em.scene.draw.panels import LEGEND_HANDLE, LEGEND_SPACING, TRACE_PX, _mix, _style_axes, signed
+from animate_em.scene.draw.panels import LEGEND_HANDLE, LEGEND_SPACING, SPINE_PX, TRACE_PX, _mix, _style_axes, signed
 
 #: Ring around the chosen point, in pixels at 720p.
 RING_PX = 2.6
@@ -154,8 +154,10 @@ class Highlight(Overlay):
         renderer = ax.figure.canvas.get_renderer()
         avoid = []   # pixel boxes (x0, y0, x1, y1) and polylines the label must not touch
         if true_k is not None and panel.ks[0] <= true_k <= panel.ks[-1]:
-            line = ax.axvline(true_k, color=theme.muted, linestyle=(0, (4.0, 2.5)), linewidth=sizing.lw(1.6),
-                              zorder=2)
+            # Clear of the spines: a full draw paints them over the line, a blitted frame under it.
+            clear = (sizing.lw(SPINE_PX) * sizing.dpi / 72.0 + 2.0) / ax.bbox.height
+            line = ax.axvline(true_k, ymin=clear, ymax=1.0 - clear, color=theme.muted, linestyle=(0, (4.0, 2.5)),
+                              linewidth=sizing.lw(1.6), zorder=2)
             right = true_k < 0.5 * (panel.ks[0] + panel.ks[-1]) or true_k == panel.ks[0]
             pad = sizing.pt(0.008)
             mark = ax.annotate(f"true K = {true_k}", xy=(true_k, 1.0), xycoords=("data", "axes fraction"),

@@ -33,7 +33,8 @@ from animate_em.scene.draw.parts import (
 from animate_em.scene.frames.blit import BlittedFigure
 from animate_em.scene.kinds.sweep.criterion import CriterionPanel
 from animate_em.scene.kinds.sweep.fitting import CRITERION_NAMES, criterion_values, true_k
-from animate_em.scene.timing.tween import interpolate_covariances
+from animate_em.scene.runs.data import shown_positions, stacked_axes, stacking_note
+from animate_em.scene.timing.tween import fade_colours, interpolate_covariances
 
 DECIMALS = 1
 INIT_NAMES = {"kmeans++": "k-means++", "kmeans": "k-means", "random_from_data": "random-point"}
@@ -121,7 +122,9 @@ class SweepFrameSource(BlittedFigure):
         shrink_to_width(self.end_line.texts[0], renderer, layout.status.width)
 
         # -- data panel ----------------------------------------------------------
-        self.panel = add_data_panel(fig, layout.panels[0], p, X, self.kmax, view, sizing, theme, self.sigma)
+        stacked = self.stacked = stacked_axes(X)
+        self.panel = add_data_panel(fig, layout.panels[0], p, shown_positions(X, stacked), self.kmax, view, sizing,
+                                    theme, self.sigma)
         self.mean_size = float(np.asarray(self.panel.means.get_sizes())[0])
         self.neutral = np.broadcast_to(np.array(to_rgb(theme.neutral_point)), (len(self.panel.colour_points), 3))
 
@@ -136,6 +139,8 @@ class SweepFrameSource(BlittedFigure):
                 + ("✕ means" if self.kmax < SHAPES_FROM else "marks: means"))
         if what:
             note += f"   each K: {what}"
+        if stacked:
+            note += f"   {stacking_note(stacked, p.columns, p.units)}"
         # N is in the title row (data_tag).
         self.note, self.note_right = add_notes(fig, layout, sizing, theme, renderer, note, "")
 
@@ -153,7 +158,10 @@ class SweepFrameSource(BlittedFigure):
             return self.neutral
         if step not in self._colour_cache:
             from animate_em.em import responsibilities
-            resp = responsibilities(self.panel.colour_points, self.prepared.runs[step].final)
+            where = self.panel.colour_points
+            if self.stacked and len(where) == len(self.X):
+                where = self.X        # jittered points are coloured where they were measured
+            resp = responsibilities(where, self.prepared.runs[step].final)
             self._colour_cache[step] = mix_colours(resp, self.panel.rgb[: resp.shape[1]])
         return self._colour_cache[step]
 
@@ -185,7 +193,7 @@ class SweepFrameSource(BlittedFigure):
     def _update(self, m) -> None:
         c0, c1 = self._colours(m.source), self._colours(m.target)
         u = m.fraction
-        colours = c1 if u >= 1.0 else c0 if u <= 0.0 else (1.0 - u) * c0 + u * c1
+        colours = fade_colours(c0, c1, u)
         self.panel.points.set_colours(colours)
         means, covs, scale = self._geometry(m)
         for e, mean, cov, s in zip(self.panel.ellipses, means, covs, scale):
@@ -203,8 +211,11 @@ class SweepFrameSource(BlittedFigure):
         step = m.target if m.target is not None else 0
         run = self.prepared.runs[step]
         self.status.set(1, str(self.ks[step]))
-        self.status.set(4, signed(self.values[step], DECIMALS))
-        self.status.set(7, signed(run.final.log_likelihood, DECIMALS))
+        # Each number appears with what it describes: the criterion once its point is on the curve,
+        # the log-likelihood once the fit has finished morphing in.
+        landed = m.phase != "step" or m.position >= step + 1 - 1e-9
+        self.status.set(4, signed(self.values[step], DECIMALS) if landed else "")
+        self.status.set(7, signed(run.final.log_likelihood, DECIMALS) if m.fraction >= 1.0 else "")
 
     def _apply_static(self, phase: str) -> None:
         self.status.set_visible(phase == "step")

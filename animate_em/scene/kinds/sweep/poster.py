@@ -10,6 +10,7 @@ from animate_em.scene.draw.panels import mass_percent, sigma_text, signed
 from animate_em.scene.draw.poster import small_multiples
 from animate_em.scene.kinds.sweep.fitting import CRITERION_NAMES, chosen_index, criterion_values, true_k
 from animate_em.scene.kinds.sweep.frames import DECIMALS, fit_text, sweep_settings
+from animate_em.scene.runs.data import shown_positions, stacked_axes
 
 
 def sweep_poster(prepared, every: int = 5, columns: int | None = None, run: int = 0) -> np.ndarray:
@@ -31,6 +32,7 @@ def sweep_poster(prepared, every: int = 5, columns: int | None = None, run: int 
     """
     p = prepared
     runs = p.runs
+    X = np.asarray(p.X, dtype=float)[:, :2]
     n = len(runs)
     if columns is not None and columns < 1:
         raise ValueError(f"columns must be >= 1, got {columns}")
@@ -49,4 +51,5 @@ def sweep_poster(prepared, every: int = 5, columns: int | None = None, run: int 
     headings = [f"K = {run.final.n_components} · {name} {signed(values[i], DECIMALS)}" for i, run in enumerate(runs)]
     return small_multiples(p, [run.final for run in runs], headings,
                            fits=[types.SimpleNamespace(snapshots=(r.final,)) for r in runs],
-                           k=max(r.final.n_components for r in runs), subtitle=sub, columns=cols, framed=chosen)
+                           k=max(r.final.n_components for r in runs), subtitle=sub, columns=cols, framed=chosen,
+                           positions=shown_positions(X, stacked_axes(X)))
