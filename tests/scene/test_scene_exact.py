@@ -65,7 +65,8 @@ def _representative(source, sampled=4) -> list[int]:
     moments = [source._moments(i) for i in range(len(source))]
 
     def segment(m):
-        runs = m if isinstance(m, list) else [m]
+        # A kind's moment is one run's (it has a phase) or holds every run's (in `runs`, or itself a list).
+        runs = [m] if hasattr(m, "phase") else getattr(m, "runs", m)
         return source._static_key(m), tuple(run.phase in ("start", "end") for run in runs)
 
     keys = [segment(m) for m in moments]
