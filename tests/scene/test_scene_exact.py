@@ -61,6 +61,9 @@ def _representative(source, sampled=4) -> list[int]:
     (a new background, then the first frame drawn on it: an E beat, then an M beat
     reusing the points layer) and its last are where caches are built, reused and
     dropped; a seeded sample of the other moments covers captions and beats between.
+    Where the background changes frame after frame (ranked panels moving into place,
+    a bound redrawn every iteration) the first three and last two frames of the
+    stretch stand for it, and the sample may fall inside it.
     """
     moments = [source._moments(i) for i in range(len(source))]
 
@@ -74,6 +77,14 @@ def _representative(source, sampled=4) -> list[int]:
     for index in range(1, len(keys)):
         if keys[index] != keys[index - 1]:
             chosen.update({index - 1, index, min(index + 1, len(keys) - 1)})
+    stretch: list[int] = []
+    for index in [*sorted(chosen), None]:
+        if stretch and index == stretch[-1] + 1:
+            stretch.append(index)
+            continue
+        if len(stretch) > 5:
+            chosen.difference_update(stretch[3:-2])
+        stretch = [index]
     # The sample is drawn from moments not yet chosen (a hold's frames are one moment).
     seen = [moments[index] for index in chosen]
     rest = []
