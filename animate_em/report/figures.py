@@ -33,7 +33,7 @@ TYPE_COLOURS = {"full": OKABE_ITO[3], "tied": OKABE_ITO[4], "diag": OKABE_ITO[2]
 INIT_COLOURS = {"random": OKABE_ITO[4], "kmeans++": OKABE_ITO[3]}
 
 #: name -> (height in inches at COLUMN width); the poster's depends on its panels (figure_height).
-HEIGHTS = {"loglik": 1.95, "bound": 2.1, "restarts": 2.2, "selection": 1.85}
+HEIGHTS = {"loglik": 1.95, "bound": 2.1, "restarts": 2.2, "selection": 2.1}
 
 #: The lower bound's colour and the shading of the gap KL, as in the lower-bound scene.
 BOUND_COLOUR = OKABE_ITO[5]
@@ -114,8 +114,11 @@ def draw_loglik(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
             ax2.bar(it[~up], np.maximum(-diffs[~up], 1e-12), color=OKABE_ITO[4], width=0.8, label="decrease")
         ax2.set_yscale("log")
         if d.settle_tol_total > 0:
-            ax2.axhline(d.settle_tol_total, color=MUTED, lw=0.8, ls="--")
-            ax2.annotate("tol·N", (it[-1] + 0.6, d.settle_tol_total), xytext=(2, 0), textcoords="offset points",
+            # The line ends at the last bar and its label follows it, outside the axes: a line across the
+            # whole axes ran through the label.
+            ax2.hlines(d.settle_tol_total, 0.4, it[-1] + 0.4, color=MUTED, lw=0.8, ls="--")
+            ax2.set_xlim(0.4, it[-1] + 0.6)
+            ax2.annotate("tol·N", (it[-1] + 0.6, d.settle_tol_total), xytext=(3, 0), textcoords="offset points",
                          fontsize=FONT - 0.5, color=MUTED, ha="left", va="center", annotation_clip=False)
         ax2.legend(fontsize=FONT - 0.5, frameon=False, loc="upper right", handlelength=1.0)
     _style(ax2)
@@ -275,7 +278,7 @@ def draw_selection(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
     the winner's margin cannot be seen; the third zooms on the models that compete.
     """
     sel = d.selection
-    gs = _grid(fig, rect, 1, 3, left=0.075, right=0.99, bottom=0.19, top=0.88, wspace=0.36)
+    gs = _grid(fig, rect, 1, 3, left=0.075, right=0.99, bottom=0.17, top=0.79, wspace=0.36)
     for i, crit in enumerate(("bic", "aic")):
         ax = fig.add_subplot(gs[i])
         for cov in sel.covariance_types:
@@ -291,8 +294,12 @@ def draw_selection(fig, d: ReportData, rect=(0, 0, 1, 1)) -> None:
         ax.ticklabel_format(axis="y", style="plain", useOffset=False)
         _label(ax, "number of components K", crit.upper(), f"{crit.upper()} (lower is better)")
         if i == 0:
-            ax.legend(fontsize=FONT - 0.5, frameon=False, ncols=2, loc="upper right", handlelength=1.4,
-                      columnspacing=0.8)
+            # One row above the panels: inside the BIC panel the legend sat on the curves and the true K.
+            x0, y0, w, h = rect
+            handles, labels = ax.get_legend_handles_labels()
+            fig.legend(handles, labels, fontsize=FONT - 0.5, frameon=False, ncols=len(labels), loc="upper center",
+                       bbox_to_anchor=(x0 + 0.5 * w, y0 + h), handlelength=1.6, columnspacing=1.4,
+                       borderaxespad=0.1)
     ax = fig.add_subplot(gs[2])
     best = min(r["bic"] for r in sel.table)
     deltas = sorted(r["bic"] - best for r in sel.table)
