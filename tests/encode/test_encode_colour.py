@@ -99,7 +99,27 @@ def test_chromium_shows_the_palette_green_as_drawn(green_videos, fmt, mime, chro
             video.preload = "auto";
             video.src = URL.createObjectURL(new Blob([bytes], {type: mime}));
             document.body.appendChild(video);
-            await new Promise((done) => video.addEventListener("loadeddata", done, {once: true}));
+            let timer;
+            const failed = new Promise((_, fail) => {
+                const why = () => (video.error ? video.error.message : "");
+                video.addEventListener("error", () => fail(new Error(`the video did not load: ${why()}`)));
+                timer = setTimeout(() => fail(new Error(`no frame shown in 30 s (readyState ${video.readyState})`)),
+                                   30000);
+            });
+            await Promise.race([failed, new Promise((done) => video.addEventListener("loadeddata", done,
+                                                                                   {once: true}))]);
+            // "loadeddata" does not promise a decoded frame drawImage can read: under load it read
+            // black. Seek into the first frame and wait until the seek is done, the current frame is
+            // there (readyState >= HAVE_CURRENT_DATA) and it has been presented.
+            const presented = new Promise((done) => video.requestVideoFrameCallback(() => done()));
+            const seeked = new Promise((done) => video.addEventListener("seeked", done, {once: true}));
+            video.currentTime = 0.05;
+            await Promise.race([failed, seeked]);
+            while (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+                await Promise.race([failed, new Promise((done) => setTimeout(done, 10))]);
+            }
+            await Promise.race([failed, presented]);
+            clearTimeout(timer);
             const canvas = document.createElement("canvas");
             canvas.width = video.videoWidth; canvas.height = video.videoHeight;
             const context = canvas.getContext("2d");

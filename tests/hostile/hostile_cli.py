@@ -1,18 +1,33 @@
-"""Helpers of the hostile-input campaign: the installed ``animate-em`` run as a subprocess against files,
-names, signals and disks a careless or hostile user could give it.
+"""Helpers of the hostile-input campaign: ``animate-em`` run against files, names, signals and disks a
+careless or hostile user could give it.
 
 Every case must end the way the README promises: one ``Error: ...`` line on
 stderr, exit status 2 (128 + N for a signal), no traceback, and nothing new
 left in the folders the run could write to. Frames are tiny (128x72, a few
 frames) so the campaign stays quick.
+
+Two ways to run the command, giving the same kind of result:
+
+- :func:`invoke` calls the console script's own entry point
+  (``animate_em.cli:main``, the click group whose ``main`` holds the
+  one-line error wrapper and the signal handling) inside the test process.
+  Most cases use it: a fresh interpreter costs far more than the case.
+- :func:`run` starts the installed ``animate-em`` as a subprocess. Each class
+  of case keeps one or two such cases, to prove the real process ends the
+  same way (no traceback printed by the interpreter, the exit status the
+  shell sees); what only a process has (signals, a closed or full standard
+  output flushed at exit) is tested this way only.
 """
 from __future__ import annotations
 
+import dataclasses
+import faulthandler
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 #: The console script installed in the environment running the tests (the worktree's .venv).
@@ -45,6 +60,44 @@ def run(*args, cwd=None, timeout=60, stdout=subprocess.PIPE, **kwargs) -> subpro
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "MPLBACKEND": "Agg"}
     return subprocess.run([ANIMATE_EM, *map(str, args)], cwd=cwd, stdout=stdout, stderr=subprocess.PIPE,
                           stdin=subprocess.DEVNULL, text=True, timeout=timeout, env=env, **kwargs)
+
+
+@dataclasses.dataclass
+class Ran:
+    """What an in-process run did, named like :class:`subprocess.CompletedProcess`."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def invoke(*args, cwd=None, timeout=60) -> Ran:
+    """Run ``animate-em ARGS`` in this process, through the console script's entry point.
+
+    An exception that escapes the command is added to stderr as the traceback the
+    interpreter would print, with exit status 1, so :func:`assert_one_line_error`
+    judges both ways alike. A hang (a FIFO opened for reading) ends the test process
+    after `timeout` seconds with every thread's stack: a failure, not a stuck suite.
+    """
+    from click.testing import CliRunner
+
+    from animate_em.cli import main
+
+    previous = os.getcwd()
+    faulthandler.dump_traceback_later(timeout, exit=True)
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(main, [str(arg) for arg in args], prog_name="animate-em",
+                                    env={"MPLBACKEND": "Agg"})
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        os.chdir(previous)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        escaped = "".join(traceback.format_exception(*result.exc_info))
+        stderr += escaped if escaped.startswith("Traceback") else "Traceback (most recent call last):\n" + escaped
+    return Ran(result.exit_code, result.stdout, stderr)
 
 
 def assert_one_line_error(result, fragment: str = "", status: int = 2) -> str:

@@ -1,5 +1,6 @@
 """Class 5 of issue 9: a manifest edited by hand no longer agrees with itself and is refused in one
-line, before a frame is drawn; an honest manifest still renders."""
+line, before a frame is drawn; an honest manifest still renders. Cases run the command in this
+process (``invoke``); the first edit runs the installed command (``run``) to show it ends the same way."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,7 @@ import imageio.v3 as iio
 import pytest
 
 from animate_em.manifest import checksum
-from hostile_cli import assert_one_line_error, run
+from hostile_cli import assert_one_line_error, invoke, run
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def manifest(tmp_path_factory):
     folder = tmp_path_factory.mktemp("manifest")
     scene = folder / "tiny.toml"
     scene.write_text(TINY_SCENE)
-    done = run("render", scene, "--format", "gif", "-o", folder / "tiny.gif", "--quiet", timeout=120)
+    done = invoke("render", scene, "--format", "gif", "-o", folder / "tiny.gif", "--quiet", timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads((folder / "tiny.manifest.json").read_text())
 
@@ -48,7 +49,7 @@ def test_a_hand_edited_manifest_is_refused(tmp_path, manifest, path, value):
     _edit(record, path, value)
     edited = tmp_path / "edited.manifest.json"
     edited.write_text(json.dumps(record, indent=2))
-    result = run("render", "--from-manifest", edited, "-o", tmp_path / "out")
+    result = (run if path == EDITS[0][0] else invoke)("render", "--from-manifest", edited, "-o", tmp_path / "out")
     assert_one_line_error(result, "does not agree with itself")
     assert not (tmp_path / "out").exists()
 
@@ -59,7 +60,7 @@ def test_a_manifest_without_its_checksum_is_refused(tmp_path, manifest, version)
     record = {key: value for key, value in manifest.items() if key != "checksum"}
     record["manifest_version"] = version
     (tmp_path / "m.manifest.json").write_text(json.dumps(record))
-    result = run("render", "--from-manifest", tmp_path / "m.manifest.json", "-o", tmp_path / "out")
+    result = invoke("render", "--from-manifest", tmp_path / "m.manifest.json", "-o", tmp_path / "out")
     assert_one_line_error(result, "has no checksum")
 
 
@@ -70,7 +71,7 @@ def test_a_re_signed_manifest_with_a_changed_result_is_caught_after_fitting(tmp_
     record["runs"][0][edit] = record["runs"][0][edit] + (0.5 if edit == "final_log_likelihood" else 1)
     record["checksum"] = checksum(record)
     (tmp_path / "m.manifest.json").write_text(json.dumps(record))
-    result = run("render", "--from-manifest", tmp_path / "m.manifest.json", "-o", tmp_path / "out")
+    result = invoke("render", "--from-manifest", tmp_path / "m.manifest.json", "-o", tmp_path / "out")
     assert_one_line_error(result, "fitted again ends at")
     assert not (tmp_path / "out").exists()
 
@@ -84,15 +85,15 @@ def test_a_re_signed_manifest_naming_another_file_never_quotes_it(tmp_path, mani
     record["data"].update(kind="file", file=str(secret), file_sha256=hashlib.sha256(b"other").hexdigest())
     record["checksum"] = checksum(record)
     (tmp_path / "m.manifest.json").write_text(json.dumps(record))
-    line = assert_one_line_error(run("render", "--from-manifest", tmp_path / "m.manifest.json", "-o",
-                                     tmp_path / "out"), "has changed since the render")
+    line = assert_one_line_error(invoke("render", "--from-manifest", tmp_path / "m.manifest.json", "-o",
+                                        tmp_path / "out"), "has changed since the render")
     assert "hunter2" not in line and "alice" not in line
 
 
 def test_an_honest_manifest_renders_the_same_frames(tmp_path, manifest):
     (tmp_path / "m.manifest.json").write_text(json.dumps(manifest))
-    result = run("render", "--from-manifest", tmp_path / "m.manifest.json", "--format", "png",
-                 "-o", tmp_path / "again", "--quiet", timeout=120)
+    result = invoke("render", "--from-manifest", tmp_path / "m.manifest.json", "--format", "png",
+                    "-o", tmp_path / "again", "--quiet", timeout=120)
     assert result.returncode == 0, result.stderr
     frames = sorted((tmp_path / "again" / "tiny_frames").glob("*.png"))
     assert len(frames) == manifest["video"]["n_frames"]
