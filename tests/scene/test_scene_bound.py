@@ -14,7 +14,7 @@ from animate_em.scene.kinds import get_kind
 #: tests/em/test_em_bound.py checks a fine slice on a few runs.
 COARSE = np.array([-0.25, 0.0, 0.9, 1.0, 1.2])
 S0, S1 = 1, 3
-TINY = {"width": 320, "height": 180, "fps": 4, "max_iter": 6}
+TINY = {"width": 320, "height": 180, "fps": 2, "max_iter": 5}
 
 
 @pytest.fixture(scope="module")
