@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from animate_em.em import responsibilities
-from animate_em.em.bound import bound_slice, lower_bound, parameter_path
+from animate_em.em.bound import bound_slice, lower_bound, m_step_bound, parameter_path
 from animate_em.scene import builtin_scenes, frame_source, load_scene, poster_image, prepare
 from animate_em.scene.kinds.bound.slices import iteration_gains, iteration_slice, values_at
 from animate_em.scene.kinds import get_kind
@@ -42,6 +42,10 @@ def test_every_iteration_of_every_built_in_run_is_exact():
                     # a large one (the collapse scene's 0.1) maximises a penalised bound instead.
                     assert bound[S1] >= bound.max() - 1e-6 * scale, where
                 assert ll[S1] - ll[S0] >= bound[S1] - bound[S0] - 1e-9 * scale, where
+                if run.covariance_type == "full":
+                    # L(q_t, theta_t+1) is what the M-step's closed form gives from q_t alone.
+                    reported = m_step_bound(X, q, run.settings["reg_covar"])
+                    assert bound[S1] == pytest.approx(reported, abs=1e-8 * scale), where
                 checked += 1
     assert checked > 300        # the long runs are in: this is every iteration, not a sample
 
