@@ -162,3 +162,22 @@ def test_a_panel_shown_fewer_means_than_its_k_draws_only_their_marks(k):
     pixels = _marker_pixels(k, np.array([[0.3, 0.5], [0.7, 0.5]]))
     assert pixels[0] > 20 and pixels[1] > 20
     assert pixels[2:].max() == 0
+
+
+def test_panel_titles_of_a_poster_share_one_size(monkeypatch):
+    # Shrunk one by one, "iteration 2 · LL ..." and "iteration 10 · LL ..." came out in three sizes.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from animate_em.scene import load_scene, poster_image, prepare
+
+    drawn = []
+    original = FigureCanvasAgg.draw
+
+    def spy(self, *args, **kwargs):
+        drawn.append([(t.get_text(), t.get_fontsize()) for t in self.figure.texts])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FigureCanvasAgg, "draw", spy)
+    poster_image(prepare(load_scene("local-optimum").with_overrides({"width": 854, "height": 480})))
+    sizes = {size for text, size in drawn[-1] if text.startswith("iteration ")}
+    assert len(sizes) == 1, sizes

@@ -131,6 +131,7 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
         # Drawn where the frames draw them (jittered on a coarse measurement grid); coloured by the fit.
         shown = X if positions is None else np.asarray(positions, dtype=float)[:, :2]
         y_top = top - title_h - sub_h - gap * 0.5
+        heads = []
         for i, (snap, heading) in enumerate(zip(snapshots, headings)):
             if snap is None:
                 continue
@@ -157,9 +158,17 @@ def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: lis
             head = fig.text(x0 / W, (y1 + 0.3 * panel_title_h) / H, heading, ha="left", va="baseline",
                             fontsize=sizing.pt(SMALL), color=fg, fontweight="bold" if best else "normal")
             shrink_to_width(head, renderer, panel_w)
+            heads.append(head)
             if best:
                 ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor=fg,
                                        linewidth=sizing.lw(HIGHLIGHT_PX), zorder=8, clip_on=False))
+        # One size for the panel titles (shrunk one by one they read as three kinds of heading): the
+        # median of what each needed, so one long run name does not make every title tiny; a title
+        # that needs less keeps its own smaller size.
+        if heads:
+            size = float(np.median([head.get_fontsize() for head in heads]))
+            for head in heads:
+                head.set_fontsize(min(size, head.get_fontsize()))
         canvas.draw()
         return np.asarray(canvas.buffer_rgba()).copy()
 
