@@ -25,8 +25,15 @@ def test_poster_iterations_always_end_with_the_last():
 def test_automatic_columns_stay_readable():
     assert poster_columns(1, None) == 1
     assert poster_columns(6, None) == 3
-    assert poster_columns(40, None) == 6
+    assert poster_columns(40, None) == 5       # never more than six across; eight full rows of five
     assert poster_columns(3, 10) == 3
+    # No orphan panel in a row of its own: nine restarts as 3 x 3, twelve iterations as two rows of six.
+    assert poster_columns(9, None) == 3 and poster_columns(12, None) == 6
+    for count in range(1, 21):          # posters hold at most 12 iterations or 20 runs
+        columns = poster_columns(count, None)
+        assert 1 <= columns <= 6
+        rows = -(-count // columns)
+        assert count - (rows - 1) * columns >= columns / 2 or count < columns * 2, (count, columns)
 
 
 def test_poster_has_scene_width_and_even_height(prepared):

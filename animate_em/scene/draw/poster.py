@@ -50,8 +50,12 @@ def poster_columns(count: int, columns: int | None) -> int:
         if columns < 1:
             raise ValueError(f"columns must be >= 1, got {columns}")
         return min(columns, count)
-    # Rows of about 16:9 proportions overall, never more than six panels across.
-    return max(1, min(count, 6, round(math.sqrt(count * 16 / 9))))
+    # Rows of about 16:9 proportions overall, never more than six panels across; of the counts next
+    # to that, the one that leaves the fewest empty cells (nine panels as 3 x 3 or 5 + 4, not
+    # 4 + 4 + 1 with one orphan), the nearer one on a tie, then the wider.
+    ideal = max(1, min(count, 6, round(math.sqrt(count * 16 / 9))))
+    candidates = [c for c in (ideal - 1, ideal, ideal + 1) if 1 <= c <= min(count, 6)]
+    return min(candidates, key=lambda c: (-count % c, abs(c - ideal), -c))
 
 
 def small_multiples(prepared, snapshots: list, headings: list[str], *, fits: list, k: int, subtitle: str,
