@@ -263,3 +263,13 @@ def test_panels_use_the_frame_in_rows_and_grids(size):
         assert min(b.x0 for b in boxes) >= layout.content.x0 and max(b.x1 for b in boxes) <= layout.content.x1
         if n == 9:
             assert boxes[0].width >= 143 * unit and boxes[0].height >= 130 * unit
+
+
+def test_data_ticks_share_their_decimals():
+    # Old Faithful's eruptions read "1.6 2.4 3.2 4 4.8": one tick without the decimal the others carry.
+    from animate_em.scene.draw.panels import tick_decimals, tick_text
+
+    assert [tick_text(t, tick_decimals([1.6, 2.4])) for t in (1.6, 2.4, 3.2, 4.0, 4.8)] == \
+        ["1.6", "2.4", "3.2", "4.0", "4.8"]
+    assert tick_decimals([0, 2.5, 5]) == 1 and tick_decimals([0, 0.25]) == 2 and tick_decimals([0, 400]) == 0
+    assert tick_text(-1e-17, 1) == "0.0" and tick_text(-2.5, 1) == "\u22122.5"

@@ -15,7 +15,7 @@ from matplotlib import patheffects
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 
 from animate_em.scene.draw.ellipse import ellipse_geometry
 from animate_em.scene.draw.figure import LABEL, SMALL, TICK, Sizing
@@ -241,6 +241,30 @@ def _style_axes(ax, sizing: Sizing, theme, *, ticks: bool, spines=("left", "bott
 # Data panel
 # -----------------------------------------------------------------------------
 
+def tick_decimals(ticks) -> int:
+    """Decimals that write every tick of an evenly spaced set exactly and alike (4.0 beside 4.8, not 4)."""
+    ticks = np.asarray(ticks, dtype=float)
+    step = abs(float(ticks[1] - ticks[0])) if ticks.size > 1 else 0.0
+    for decimals in range(7):
+        if abs(round(step, decimals) - step) <= 1e-9 * max(1.0, step):
+            return decimals
+    return 6
+
+
+def tick_text(value: float, decimals: int) -> str:
+    """A tick label with ``decimals`` decimals and a true minus sign (never "−0.0")."""
+    if abs(value) < 0.5 * 10.0 ** -decimals:
+        value = 0.0
+    return f"{value:.{decimals}f}".replace("-", MINUS)
+
+
+class EvenTicks(Formatter):
+    """Tick labels of a data axis, all with the decimals their spacing needs."""
+
+    def __call__(self, value, pos=None):
+        return tick_text(value, tick_decimals(self.locs) if len(self.locs) else 0)
+
+
 class DataPanel:
     """Points coloured by soft assignment, the sigma ellipses, means and ghosts of one run.
 
@@ -275,9 +299,8 @@ class DataPanel:
         if ticks:
             ax.xaxis.set_major_locator(MaxNLocator(5))
             ax.yaxis.set_major_locator(MaxNLocator(5))
-            fmt = FuncFormatter(lambda v, _: f"{v:g}".replace("-", MINUS))
-            ax.xaxis.set_major_formatter(fmt)
-            ax.yaxis.set_major_formatter(fmt)
+            ax.xaxis.set_major_formatter(EvenTicks())
+            ax.yaxis.set_major_formatter(EvenTicks())
         label_kw = dict(fontsize=sizing.pt(LABEL), color=theme.foreground)
         if xlabel:
             ax.set_xlabel(xlabel, labelpad=sizing.pt(0.006), **label_kw)

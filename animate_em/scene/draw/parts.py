@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from animate_em.scene.draw.figure import LABEL, SMALL, TICK, TITLE, Sizing
-from animate_em.scene.draw.panels import DataPanel, data_limits, widen_to_aspect
+from animate_em.scene.draw.panels import DataPanel, data_limits, tick_decimals, tick_text, widen_to_aspect
 
 CHAR = 0.62  # width of a digit in DejaVu Sans, in ems
 
@@ -50,7 +50,8 @@ def point_area(sizing: Sizing, n_points: int, panel_height_px: float) -> float:
 def tick_chars(limits, nbins=5) -> int:
     """Characters of the longest tick label matplotlib would put on an axis with ``limits``."""
     ticks = MaxNLocator(nbins).tick_values(*limits)
-    return max(len(f"{t:g}") for t in ticks)
+    decimals = tick_decimals(ticks)
+    return max(len(tick_text(t, decimals)) for t in ticks)
 
 
 def text_extent(text, renderer):
