@@ -261,8 +261,14 @@ def tick_text(value: float, decimals: int) -> str:
 class EvenTicks(Formatter):
     """Tick labels of a data axis, all with the decimals their spacing needs."""
 
+    decimals = 0
+
+    def set_locs(self, locs):
+        # The axis hands over its ticks before labelling them (Formatter.locs is deprecated).
+        self.decimals = tick_decimals(locs) if len(locs) else 0
+
     def __call__(self, value, pos=None):
-        return tick_text(value, tick_decimals(self.locs) if len(self.locs) else 0)
+        return tick_text(value, self.decimals)
 
 
 class DataPanel:
