@@ -93,6 +93,9 @@ def test_frames_say_ln_p_equals_l_plus_kl_and_kl_is_zero_after_each_e_beat(bound
             assert kl == 0.0, (index, texts)
             touched += 1
     assert touched >= 1
+    # The bar shares the slice's axis, which does not start at zero: its foot is drawn broken.
+    source.frame(n - 1)
+    assert source.slice.bar_break.get_visible()
 
 
 def test_steps_and_notes_tell_the_bound_in_the_runs_own_numbers(bound_scene):

@@ -112,9 +112,14 @@ class SlicePanel:
                                     linewidth=sizing.lw(1.0), zorder=2, animated=True)
             self.bar_top = Line2D([0.1, 0.9], [0, 0], color=fg, linewidth=sizing.lw(TRACE_PX), zorder=3,
                                   animated=True)
+            # The bar shares the slice's y axis, which does not start at zero: a break across its foot
+            # says that L goes on below (it is thousands of nats, the panel shows the last few).
+            self.bar_break = Line2D([], [], color=theme.background, linewidth=sizing.lw(2.5), zorder=3.5,
+                                    solid_joinstyle="miter", animated=True)
             bar_ax.add_patch(self.bar_l)
             bar_ax.add_patch(self.bar_kl)
             bar_ax.add_line(self.bar_top)
+            bar_ax.add_line(self.bar_break)
             text_kw = dict(fontsize=sizing.pt(SMALL), ha="center", zorder=4, animated=True)
             self.bar_text_ll = bar_ax.text(0.5, 0, "ln p", color=fg, va="bottom", **text_kw)
             self.bar_text_l = bar_ax.text(0.5, 0, "L", color=fg, va="center", **text_kw)
@@ -199,6 +204,9 @@ class SlicePanel:
         self.bar_kl.set_y(l_top)
         self.bar_kl.set_height(ll_s - l_top)
         self.bar_top.set_ydata([ll_s, ll_s])
+        foot, rise = ylo + 0.035 * span, 0.012 * span
+        self.bar_break.set_data([0.15, 0.35, 0.65, 0.85], [foot, foot + rise, foot - rise, foot])
+        self.bar_break.set_visible(l_top - ylo > 0.1 * span)
         self.bar_text_ll.set_position((0.5, ll_s + 0.01 * span))
         self.bar_text_l.set_position((0.5, 0.5 * (ylo + l_top)))
         gap = ll_s - l_top
@@ -211,6 +219,6 @@ class SlicePanel:
         artists = [self.gap, self.ll_line, self.bound_line, self.touch, self.peak, self.bracket, self.ll_marker,
                    self.bound_marker, self.bracket_text]
         if self.bar_ax is not None:
-            artists += [self.bar_l, self.bar_kl, self.bar_top, self.bar_text_ll, self.bar_text_l,
+            artists += [self.bar_l, self.bar_kl, self.bar_top, self.bar_break, self.bar_text_ll, self.bar_text_l,
                         self.bar_text_kl]
         return artists
