@@ -16,8 +16,11 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/animate-em render --format mp4 --format gif --poster
 
+# Byte-code caching on, whatever the shell says: with PYTHONDONTWRITEBYTECODE set, each of the two
+# workers and every animate-em the tests start recompile the package and re-rewrite every test
+# module's asserts (collection 17 s instead of 9 s here).
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2
+	PYTHONDONTWRITEBYTECODE= MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/em_speed.py
