@@ -38,6 +38,23 @@ def _entropy_terms(q: np.ndarray) -> np.ndarray:
         return np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0)), 0.0)
 
 
+def entropy(q) -> float:
+    """H(q) = -sum q ln q over every point and component (0 ln 0 = 0), in nats."""
+    return float(-_entropy_terms(np.asarray(q, dtype=float)).sum())
+
+
+def expected_log_joint(q, joint: np.ndarray) -> float:
+    """``sum q (ln pi + ln N)``: the bound without its entropy (a q of 0 adds 0 whatever the density)."""
+    with np.errstate(invalid="ignore"):
+        return float(np.where(q > 0, q * joint, 0.0).sum())
+
+
+def total_log_likelihood(joint: np.ndarray) -> float:
+    """``sum_n ln sum_k exp(joint)``: ln p(X | theta) from its log joint densities (log-sum-exp)."""
+    top = joint.max(axis=1, keepdims=True)
+    return float((np.log(np.exp(joint - top).sum(axis=1)) + top[:, 0]).sum())
+
+
 def lower_bound(X, q, weights, means, covariances) -> float:
     """L(q, theta): the evidence lower bound of the data under parameters theta.
 
@@ -57,19 +74,14 @@ def lower_bound(X, q, weights, means, covariances) -> float:
         to it when ``q`` is the posterior at theta.
     """
     q = np.asarray(q, dtype=float)
-    joint = _log_joint(X, weights, means, covariances)
-    with np.errstate(invalid="ignore"):
-        # Where q is 0 the term is 0 whatever the density (even a density of 0).
-        expected = np.where(q > 0, q * joint, 0.0).sum()
-    return float(expected - _entropy_terms(q).sum())
+    return expected_log_joint(q, _log_joint(X, weights, means, covariances)) + entropy(q)
 
 
 def gap(X, q, weights, means, covariances) -> float:
     """KL(q || p(Z | X, theta)) = ln p(X | theta) - L(q, theta), in nats (>= 0)."""
-    log_p = _log_joint(X, weights, means, covariances)
-    top = log_p.max(axis=1, keepdims=True)
-    log_evidence = float((np.log(np.exp(log_p - top).sum(axis=1)) + top[:, 0]).sum())
-    return log_evidence - lower_bound(X, q, weights, means, covariances)
+    joint = _log_joint(X, weights, means, covariances)
+    q = np.asarray(q, dtype=float)
+    return total_log_likelihood(joint) - (expected_log_joint(q, joint) + entropy(q))
 
 
 def covariance_geodesic(c0: np.ndarray, c1: np.ndarray, s: float) -> np.ndarray:
@@ -147,16 +159,14 @@ def bound_slice(X, start, end, q, grid, *others) -> tuple[np.ndarray, ...]:
     """
     X = np.asarray(X, dtype=float)
     qs = [np.asarray(r, dtype=float) for r in (q, *others)]
-    entropies = [float(_entropy_terms(r).sum()) for r in qs]
+    entropies = [entropy(r) for r in qs]
     ll = np.empty(len(grid))
     bounds = [np.empty(len(grid)) for _ in qs]
     for i, s in enumerate(grid):
         joint = _log_joint(X, *parameter_path(start, end, float(s)))
-        top = joint.max(axis=1, keepdims=True)
-        ll[i] = float((np.log(np.exp(joint - top).sum(axis=1)) + top[:, 0]).sum())
-        with np.errstate(invalid="ignore"):
-            for r, entropy, out in zip(qs, entropies, bounds):
-                out[i] = float(np.where(r > 0, r * joint, 0.0).sum()) - entropy
+        ll[i] = total_log_likelihood(joint)
+        for r, h, out in zip(qs, entropies, bounds):
+            out[i] = expected_log_joint(r, joint) + h
     return (ll, *bounds)
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from animate_em.em.bound import lower_bound, parameter_path
-from animate_em.em.score import log_weighted_densities, responsibilities
+from animate_em.em.bound import bound_slice, entropy
+from animate_em.em.score import responsibilities
 
 #: Where the slice is drawn: a little beyond both snapshots.
 S_MIN, S_MAX = -0.3, 1.3
@@ -36,18 +36,6 @@ def slice_grid() -> np.ndarray:
     grid[np.argmin(np.abs(grid))] = 0.0
     grid[np.argmin(np.abs(grid - 1.0))] = 1.0
     return grid
-
-
-def entropy(q: np.ndarray) -> float:
-    """H(q) = -sum q ln q over every point and component (0 ln 0 = 0), in nats."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(-np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0)), 0.0).sum())
-
-
-def _expected(q: np.ndarray, joint: np.ndarray) -> float:
-    """sum q (ln pi + ln N): the bound without its entropy (a q of 0 adds 0 whatever the density)."""
-    with np.errstate(invalid="ignore"):
-        return float(np.where(q > 0, q * joint, 0.0).sum())
 
 
 @dataclass
@@ -74,8 +62,6 @@ class IterationSlice:
     at1: int
     q_before: np.ndarray = field(repr=False)
     q: np.ndarray = field(repr=False)
-    _expected_before: np.ndarray = field(repr=False)
-    _expected_after: np.ndarray = field(repr=False)
 
     @property
     def e_gain(self) -> float:
@@ -103,34 +89,35 @@ class IterationSlice:
             return self.bound_before
         if u >= 1.0:
             return self.bound
+        # L is linear in q apart from its entropy: blend the expected log joints (each bound less
+        # its own entropy) and add the blend's entropy.
         blend = (1.0 - u) * self.q_before + u * self.q
-        return (1.0 - u) * self._expected_before + u * self._expected_after + entropy(blend)
+        return ((1.0 - u) * (self.bound_before - entropy(self.q_before)) + u * (self.bound - entropy(self.q))
+                + entropy(blend))
+
+
+def _iteration_ends(X: np.ndarray, run, iteration: int) -> tuple:
+    """(theta_{i-1}, theta_i, q before the E-step, q after it) of iteration ``iteration`` (1 .. n_iter).
+
+    Before the first E-step nothing is assigned yet: q is uniform.
+    """
+    if not 1 <= iteration <= run.n_iter:
+        raise ValueError(f"iteration must be in 1..{run.n_iter}, got {iteration}")
+    start, end = run.snapshots[iteration - 1], run.snapshots[iteration]
+    k = start.n_components
+    q_before = (np.full((len(X), k), 1.0 / k) if iteration == 1
+                else responsibilities(X, run.snapshots[iteration - 2]))
+    return start, end, q_before, responsibilities(X, start)
 
 
 def iteration_slice(X: np.ndarray, run, iteration: int) -> IterationSlice:
     """The slice of EM iteration ``iteration`` (1 .. run.n_iter) of ``run`` on data ``X`` (N, d)."""
     X = np.asarray(X, dtype=float)
-    if not 1 <= iteration <= run.n_iter:
-        raise ValueError(f"iteration must be in 1..{run.n_iter}, got {iteration}")
+    start, end, q_before, q = _iteration_ends(X, run, iteration)
     grid = slice_grid()
     at0, at1 = int(np.flatnonzero(grid == 0.0)[0]), int(np.flatnonzero(grid == 1.0)[0])
-    start, end = run.snapshots[iteration - 1], run.snapshots[iteration]
-    k = start.n_components
-    q = responsibilities(X, start)
-    q_before = (np.full((len(X), k), 1.0 / k) if iteration == 1
-                else responsibilities(X, run.snapshots[iteration - 2]))
-    ll = np.empty(len(grid))
-    expected_before, expected_after = np.empty(len(grid)), np.empty(len(grid))
-    for i, s in enumerate(grid):
-        joint = log_weighted_densities(X, *parameter_path(start, end, float(s)))
-        top = joint.max(axis=1, keepdims=True)
-        ll[i] = float((np.log(np.exp(joint - top).sum(axis=1)) + top[:, 0]).sum())
-        expected_before[i] = _expected(q_before, joint)
-        expected_after[i] = _expected(q, joint)
-    bound = expected_after + entropy(q)
-    before = expected_before + entropy(q_before)
-    return IterationSlice(iteration, grid, ll, bound, before, at0, at1, q_before, q, expected_before,
-                          expected_after)
+    ll, bound, before = bound_slice(X, start, end, q, grid, q_before)
+    return IterationSlice(iteration, grid, ll, bound, before, at0, at1, q_before, q)
 
 
 @dataclass(frozen=True)
@@ -157,31 +144,17 @@ class IterationGains:
 def iteration_gains(X: np.ndarray, run, iteration: int) -> IterationGains:
     """:class:`IterationGains` of iteration ``iteration`` (1 .. run.n_iter): three E-steps, no slice."""
     X = np.asarray(X, dtype=float)
-    if not 1 <= iteration <= run.n_iter:
-        raise ValueError(f"iteration must be in 1..{run.n_iter}, got {iteration}")
-    start, end = run.snapshots[iteration - 1], run.snapshots[iteration]
-    k = start.n_components
-    q = responsibilities(X, start)
-    q_before = (np.full((len(X), k), 1.0 / k) if iteration == 1
-                else responsibilities(X, run.snapshots[iteration - 2]))
-    joint0 = log_weighted_densities(X, start.weights, start.means, start.covariances)
-    joint1 = log_weighted_densities(X, end.weights, end.means, end.covariances)
-    top0, top1 = joint0.max(axis=1, keepdims=True), joint1.max(axis=1, keepdims=True)
-    ll0 = float((np.log(np.exp(joint0 - top0).sum(axis=1)) + top0[:, 0]).sum())
-    ll1 = float((np.log(np.exp(joint1 - top1).sum(axis=1)) + top1[:, 0]).sum())
-    h = entropy(q)
-    bound_before = _expected(q_before, joint0) + entropy(q_before)
-    bound0, bound1 = _expected(q, joint0) + h, _expected(q, joint1) + h
-    return IterationGains(iteration, ll0, bound0 - bound_before, bound1 - bound0, ll1 - bound1)
+    start, end, q_before, q = _iteration_ends(X, run, iteration)
+    # Both ends of the slice: s = 0 is theta_{i-1} exactly, s = 1 is theta_i.
+    ll, bound, before = bound_slice(X, start, end, q, [0.0, 1.0], q_before)
+    return IterationGains(iteration, float(ll[0]), float(bound[0] - before[0]), float(bound[1] - bound[0]),
+                          float(ll[1] - bound[1]))
 
 
 def values_at(X: np.ndarray, run, iteration: int, q: np.ndarray, s: float) -> tuple[float, float]:
     """(ln p, L(q, .)) at theta(s) of iteration ``iteration``: exact values for a caption."""
-    theta = parameter_path(run.snapshots[iteration - 1], run.snapshots[iteration], float(s))
-    joint = log_weighted_densities(X, *theta)
-    top = joint.max(axis=1, keepdims=True)
-    ll = float((np.log(np.exp(joint - top).sum(axis=1)) + top[:, 0]).sum())
-    return ll, lower_bound(X, q, *theta)
+    ll, bound = bound_slice(X, run.snapshots[iteration - 1], run.snapshots[iteration], q, [float(s)])
+    return float(ll[0]), float(bound[0])
 
 
 def run_slices(X: np.ndarray, run, iterations: int | None = None) -> list[IterationSlice]:
