@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from animate_em.encode import MultiWriter, Target, infer_format, open_writers, write_many
-from animate_em.encode.atomic import commit_all, fill_png, fill_text, remove_quietly, reserve_file
+from animate_em.encode.atomic import cannot_write, commit_all, fill_png, fill_text, remove_quietly, reserve_file
 from animate_em.errors import UserError
 from animate_em.scene import Prepared, Scene, frame_source, load_scene, poster_image, prepare
 from animate_em.scene.prepared import assemble
@@ -392,7 +392,7 @@ def render(scene_or_run=None, path=None, *, formats=None, data=None, output_dir=
         multi.commit(also=[pair for what, pair in staged.items()])
     except OSError as exc:
         multi.abort()
-        raise UserError(f"cannot write {folder}: {(exc.strerror or str(exc)).lower()}") from None
+        raise cannot_write(folder, exc) from None
     except BaseException:
         multi.abort()
         raise
@@ -450,7 +450,7 @@ def write_stills(scene_or_run=None, path=None, *, data=None, output_dir="output"
             fill_png(tmp, picture)
         return commit_all(staged)
     except OSError as exc:
-        raise UserError(f"cannot write {wanted[0].parent}: {(exc.strerror or str(exc)).lower()}") from None
+        raise cannot_write(wanted[0].parent, exc) from None
     finally:
         for tmp in scratch:
             remove_quietly(tmp)

@@ -24,12 +24,17 @@ from animate_em.errors import UserError
 from animate_em.signals import deferred
 from animate_em.untrusted import kind_of
 
-__all__ = ["check_target", "commit_all", "fill_png", "fill_text", "reserve_file", "reserve_dir", "sibling", "remove_quietly", "replace_dir", "write_png",
+__all__ = ["cannot_write", "check_target", "commit_all", "fill_png", "fill_text", "reserve_file", "reserve_dir", "sibling", "remove_quietly", "replace_dir", "write_png",
            "write_text"]
 
 
 def _why(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
+
+
+def cannot_write(where, exc: OSError) -> UserError:
+    """The one-line error of a write that failed in ``where``: "cannot write DIR: no space left on device"."""
+    return UserError(f"cannot write {where}: {(exc.strerror or str(exc)).lower()}")
 
 
 def _stat(path: Path, target: Path) -> os.stat_result | None:

@@ -25,10 +25,9 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
-from animate_em.encode.atomic import remove_quietly, reserve_file
+from animate_em.encode.atomic import cannot_write, remove_quietly, reserve_file
 from animate_em.encode.ffmpeg import FFmpegPipe, rate
 from animate_em.encode.frames import FrameError, FrameShape, check_size
-from animate_em.errors import UserError
 from animate_em.signals import deferred
 
 __all__ = ["Writer", "FFmpegWriter"]
@@ -167,7 +166,7 @@ class Writer:
             self._commit()
         except OSError as exc:
             self.abort()
-            raise UserError(f"cannot write {self.path}: {(exc.strerror or str(exc)).lower()}") from None
+            raise cannot_write(self.path, exc) from None
         except BaseException:
             self.abort()
             raise
