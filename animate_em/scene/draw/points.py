@@ -29,6 +29,14 @@ def inside_spines(ax):
     return ax.bbox.padded(-inset)
 
 
+def _draw_in_axes(artist, collection, renderer) -> None:
+    """Draw ``collection`` as part of ``artist``: in its figure, clipped to its axes (vector output)."""
+    collection.set_figure(artist.figure)
+    if artist.axes is not None:
+        collection.set_clip_box(artist.axes.bbox)
+    collection.draw(renderer)
+
+
 class PointCloud(Artist):
     """Data points at fixed places whose colours change every frame.
 
@@ -118,10 +126,7 @@ class PointCloud(Artist):
         circles = CircleCollection([math.pi * (diameter_pt / 2.0) ** 2], offsets=self.xy,
                                    offset_transform=self.get_transform(), facecolors=facecolours,
                                    edgecolors="none", linewidths=0)
-        circles.set_figure(self.figure)
-        if self.axes is not None:
-            circles.set_clip_box(self.axes.bbox)
-        circles.draw(renderer)
+        _draw_in_axes(self, circles, renderer)
 
     def draw(self, renderer):
         if not self.get_visible() or len(self.xy) == 0:
@@ -316,10 +321,7 @@ class DensityImage(Artist):
         cells = PathCollection([square.get_path().transformed(square.get_transform())], sizes=[side * side],
                                offsets=bins["cell_xy"], offset_transform=self.get_transform(), facecolors=face,
                                edgecolors="none", linewidths=0)
-        cells.set_figure(self.figure)
-        if self.axes is not None:
-            cells.set_clip_box(self.axes.bbox)
-        cells.draw(renderer)
+        _draw_in_axes(self, cells, renderer)
 
     def draw(self, renderer):
         if not self.get_visible() or len(self.xy) == 0:
