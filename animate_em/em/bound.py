@@ -197,3 +197,36 @@ def m_step_bound(X, q, reg_covar: float = 0.0) -> float:
         total += (counts[k] * np.log(counts[k] / n) - 0.5 * counts[k] * (d * np.log(2 * np.pi) + log_det)
                   - 0.5 * trace)
     return float(total - _entropy_terms(q).sum())
+
+
+def step_gains(X, snapshots) -> tuple[np.ndarray, np.ndarray]:
+    """What each EM step does to the bound, from one density evaluation per snapshot.
+
+    For iteration t (from ``snapshots[t - 1]`` to ``snapshots[t]``) with q the
+    posterior at ``snapshots[t - 1]``: ``m_gain[t - 1] = L(q, theta_t) -
+    L(q, theta_{t-1})``, what the M-step adds to the bound, and
+    ``kl_after[t - 1] = ln p(X | theta_t) - L(q, theta_t)``, the gap it opens;
+    the log-likelihood rises by their sum.
+
+    Returns
+    -------
+    m_gain, kl_after : ndarray of shape (len(snapshots) - 1,)
+    """
+    X = np.asarray(X, dtype=float)
+    n = len(snapshots) - 1
+    m_gain, kl_after = np.empty(max(n, 0)), np.empty(max(n, 0))
+    if n < 1:
+        return m_gain, kl_after
+    first = snapshots[0]
+    joint = _log_joint(X, first.weights, first.means, first.covariances)
+    for t in range(1, n + 1):
+        q = np.exp(score._log_normalise(joint)[0])       # the E-step at theta_{t-1}
+        h = entropy(q)
+        following = snapshots[t]
+        after = _log_joint(X, following.weights, following.means, following.covariances)
+        bound_after = expected_log_joint(q, after) + h
+        # At theta_{t-1} the bound of its own posterior touches: L = ln p there.
+        m_gain[t - 1] = bound_after - (expected_log_joint(q, joint) + h)
+        kl_after[t - 1] = total_log_likelihood(after) - bound_after
+        joint = after
+    return m_gain, kl_after

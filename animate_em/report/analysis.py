@@ -208,18 +208,14 @@ class BoundStory:
 def bound_story(X: np.ndarray, run: Run, shown: int = BOUND_FIGURE_ITERATIONS) -> BoundStory:
     """The :class:`BoundStory` of ``run``: its bound's gains and gaps, and the slices of its first iterations."""
     from animate_em.em import responsibilities
-    from animate_em.em.bound import bound_slice
+    from animate_em.em.bound import bound_slice, step_gains
 
     snaps = run.snapshots
-    m_gain, kl_after, slices = np.empty(run.n_iter), np.empty(run.n_iter), []
-    for t in range(1, run.n_iter + 1):
-        q = responsibilities(X, snaps[t - 1])
-        grid = BOUND_GRID if t <= shown else np.array([0.0, 1.0])
-        ll, bound = bound_slice(X, snaps[t - 1], snaps[t], q, grid)
-        at0, at1 = int(np.flatnonzero(grid == 0.0)[0]), int(np.flatnonzero(grid == 1.0)[0])
-        m_gain[t - 1], kl_after[t - 1] = bound[at1] - bound[at0], ll[at1] - bound[at1]
-        if t <= shown:
-            slices.append(BoundSlice(t, grid, ll, bound))
+    m_gain, kl_after = step_gains(X, snaps)
+    slices = []
+    for t in range(1, min(shown, run.n_iter) + 1):
+        ll, bound = bound_slice(X, snaps[t - 1], snaps[t], responsibilities(X, snaps[t - 1]), BOUND_GRID)
+        slices.append(BoundSlice(t, BOUND_GRID, ll, bound))
     return BoundStory(m_gain, kl_after, slices)
 
 

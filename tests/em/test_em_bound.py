@@ -90,3 +90,19 @@ def test_geodesic_midpoint_has_the_geometric_mean_determinant():
         middle = covariance_geodesic(c0, c1, s)
         expected = np.linalg.det(c0) ** (1 - s) * np.linalg.det(c1) ** s
         assert np.allclose(np.linalg.det(middle), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name, X, run", RUNS[:3], ids=[r[0] for r in RUNS[:3]])
+def test_step_gains_walk_the_run_once_and_agree_with_the_slices(name, X, run):
+    from animate_em.em.bound import step_gains
+
+    m_gain, kl_after = step_gains(X, run.snapshots)
+    assert m_gain.shape == kl_after.shape == (run.n_iter,)
+    for t in range(1, run.n_iter + 1):
+        start, end = run.snapshots[t - 1], run.snapshots[t]
+        ll, bound = bound_slice(X, start, end, responsibilities(X, start), [0.0, 1.0])
+        scale = abs(ll[0]) + 1.0
+        assert m_gain[t - 1] == pytest.approx(bound[1] - bound[0], abs=1e-9 * scale), (name, t)
+        assert kl_after[t - 1] == pytest.approx(ll[1] - bound[1], abs=1e-9 * scale), (name, t)
+    # The log-likelihood's rise is the bound's gain plus the gap, iteration by iteration.
+    assert np.allclose(m_gain + kl_after, np.diff(run.log_likelihoods), atol=1e-8 * abs(run.log_likelihoods[0]))
