@@ -117,8 +117,8 @@ def bench(n: int, repeat: int) -> dict:
 
 def peak_memory(result: dict) -> tuple[int, int, int]:
     """Peak extra bytes of one iteration that allocates its own chunk buffers,
-    the N*K*8 baseline, and the bytes prepared once per fit (the [1, x,
-    x_i*x_j] rows, the centred data among them; a row-major copy is made
+    the N*K*8 baseline, and the bytes prepared once per fit (the centred
+    data, feature-major; a row-major copy is made
     only for the random initialisation or a centred M-step)."""
     prepared, state = result["prepared"], result["state"]
     em_iteration(prepared, state, 1e-6, "full")  # warm
@@ -128,7 +128,7 @@ def peak_memory(result: dict) -> tuple[int, int, int]:
     em_iteration(prepared, state, 1e-6, "full")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    per_fit = prepared.features.nbytes
+    per_fit = prepared.columns.nbytes
     return peak - base, prepared.n_samples * K * 8, per_fit
 
 

@@ -3,7 +3,10 @@
 The E-step is the hot loop of EM. One pass over the data yields, chunk by
 chunk, the responsibilities, the log-likelihood and the sufficient
 statistics of the next M-step; no (N, K) array outlives a chunk and nothing
-of shape (N, K, d) or (N, K, d, d) is ever built.
+of shape (N, K, d) or (N, K, d, d) is ever built. The only per-point array
+kept between passes is the centred data: each chunk's [1, x, x_i*x_j] rows
+are built in a cache-sized buffer, which is faster than reading them back
+from memory (three times the bytes at d = 2).
 """
 from __future__ import annotations
 
@@ -23,16 +26,16 @@ _CHUNK_ELEMENTS = 1 << 18
 _MIN_ROWS, _MAX_ROWS = 1024, 1 << 15
 
 # The E-step evaluates the quadratic form of every component as one matrix
-# product with the precomputed [1, x, x_i*x_j] rows when that is accurate:
+# product with the chunk's [1, x, x_i*x_j] rows when that is accurate:
 # its rounding error per point is about eps * r2, where r2 bounds
 # precision * (|x| + |mean|)^2. Above this bound (tight components far from
 # the centre, far outliers) the affine form (x - mean) @ U is used, as
 # scikit-learn does. Measured at K=5, d=2: 16 vs 21 ns per point and iteration.
 _QUADRATIC_MAX_R2 = 1e5
 
-# The pairwise products are precomputed up to this dimension; beyond it they
-# would dominate memory (d(d+1)/2 rows) and are built per chunk.
-_MAX_PRECOMPUTED_FEATURES = 8
+# The quadratic form is used up to this dimension; beyond it its d(d+1)/2
+# product rows cost more than the affine form's d rows.
+_MAX_QUADRATIC_FEATURES = 8
 
 _SQRT_HALF = math.sqrt(0.5)
 
@@ -67,26 +70,22 @@ class Prepared:
 
     The data are centred on their mean: EM is translation-equivariant, and
     centring keeps the uncentred second moments of the M-step and the affine
-    Mahalanobis terms of the E-step far from cancellation. Everything per
-    point is stored feature-major, (features, N), because reductions over
-    the K components are then element-wise operations between contiguous
-    rows, several times faster in NumPy than reductions along a short last
-    axis.
+    Mahalanobis terms of the E-step far from cancellation. The points are
+    stored feature-major, (d, N), because reductions over the K components
+    are then element-wise operations between contiguous rows, several times
+    faster in NumPy than reductions along a short last axis.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-    products : bool
-        Whether the M-step features (pairwise products) are needed.
 
     Attributes
     ----------
     center : ndarray of shape (n_features,)
-    features : ndarray of shape (1 + n_features [+ n_pairs], n_samples)
-        Rows ``[1, x_1..x_d, x_i*x_j for i <= j]`` of the centred data, so
-        that ``resp @ features.T`` gives every sufficient statistic at once.
     columns : ndarray of shape (n_features, n_samples)
-        The centred data, feature-major (a view of ``features``).
+        The centred data, feature-major.
+    pairs : tuple of two index arrays
+        The ``(i, j)``, i <= j, of the pairwise products x_i*x_j.
     X : ndarray of shape (n_samples, n_features)
         The centred data, row-major: built on first use (the random
         initialisation and the rare centred M-step need it; a fit seeded
@@ -100,29 +99,20 @@ class Prepared:
         that column's coordinates, whatever the other columns' scales.
     """
 
-    def __init__(self, X: np.ndarray, products: bool = True) -> None:
+    def __init__(self, X: np.ndarray) -> None:
         X = np.asarray(X, dtype=float)
         n, d = X.shape
         self.n_samples, self.n_features = n, d
         self.center = column_means(X)
         self.pairs = np.triu_indices(d)
-        n_pairs = len(self.pairs[0])
-        self.precomputed = products and d <= _MAX_PRECOMPUTED_FEATURES
-        width = 1 + d + (n_pairs if self.precomputed else 0)
-        features = np.empty((width, n))
-        features[0] = 1.0
-        columns = features[1 : 1 + d]
+        self.quadratic = d <= _MAX_QUADRATIC_FEATURES
         # Feature-major in one pass: the same numbers as X - center, without
         # an (N, d) temporary whose short rows make NumPy slow.
-        np.subtract(X.T, self.center[:, np.newaxis], out=columns)
-        if self.precomputed:
-            for row, (i, j) in enumerate(zip(*self.pairs), start=1 + d):
-                np.multiply(columns[i], columns[j], out=features[row])
-        self.features = features
-        self.columns = columns
+        self.columns = np.empty((d, n))
+        np.subtract(X.T, self.center[:, np.newaxis], out=self.columns)
         self._rows = None
         if n:
-            self.scales = np.maximum(columns.max(axis=1), -columns.min(axis=1))
+            self.scales = np.maximum(self.columns.max(axis=1), -self.columns.min(axis=1))
         else:
             self.scales = np.zeros(d)
         self.scale = float(self.scales.max()) if d else 0.0
@@ -135,19 +125,31 @@ class Prepared:
             self._rows = np.ascontiguousarray(self.columns.T)
         return self._rows
 
+    @property
+    def n_stats(self) -> int:
+        """Rows of ``[1, x, x_i*x_j]``: 1 + d + d(d+1)/2."""
+        return 1 + self.n_features + len(self.pairs[0])
+
     def chunk_rows(self, n_components: int) -> int:
         per_row = max(1, n_components * self.n_features)
         rows = min(max(_MIN_ROWS, _CHUNK_ELEMENTS // per_row), _MAX_ROWS)
         # One chunk up to 1.5 chunks' worth: no tiny trailing chunk.
         return self.n_samples if 2 * self.n_samples <= 3 * rows else rows
 
-    def stats_features(self, rows: slice) -> np.ndarray:
-        """``[1, x, products]`` of ``rows``, shape (1 + d + n_pairs, n_rows)."""
-        block = self.features[:, rows]
-        if self.precomputed:
-            return block
-        xt = block[1:]
-        return np.concatenate([block, xt[self.pairs[0]] * xt[self.pairs[1]]], axis=0)
+    def features_into(self, rows: slice, out: np.ndarray, products: bool = True) -> np.ndarray:
+        """``[1, x, x_i*x_j]`` of ``rows`` written to ``out``, shape (n_stats, n_rows).
+
+        ``out`` is a buffer of at least that many columns whose row 0 holds
+        ones. Without ``products`` only the rows ``[1, x]`` are written (and
+        returned).
+        """
+        d = self.n_features
+        block = out[: self.n_stats if products else 1 + d, : rows.stop - rows.start]
+        block[1 : 1 + d] = self.columns[:, rows]
+        if products:
+            for row, (i, j) in enumerate(zip(*self.pairs), start=1 + d):
+                np.multiply(block[1 + i], block[1 + j], out=block[row])
+        return block
 
 
 ###############################################################################
@@ -201,7 +203,7 @@ def operands(prepared: Prepared, weights: np.ndarray, means: np.ndarray, U: np.n
     with np.errstate(divide="ignore"):
         const = (np.log(weights) + log_det - 0.5 * d * LOG_2PI)[:, np.newaxis]
     Q = None
-    if prepared.precomputed:
+    if prepared.quadratic:
         reach = prepared.scale + np.sqrt(np.einsum("ki,ki->k", means, means))
         r2 = float(np.max(np.einsum("kij,kij->k", U, U) * reach**2))
         if r2 < _QUADRATIC_MAX_R2:
@@ -216,8 +218,11 @@ def operands(prepared: Prepared, weights: np.ndarray, means: np.ndarray, U: np.n
 class Buffers:
     """Per-chunk scratch arrays, reused across chunks and iterations."""
 
-    def __init__(self, rows: int, n_components: int, d: int) -> None:
+    def __init__(self, rows: int, n_components: int, prepared: Prepared) -> None:
+        d = prepared.n_features
         self.rows = rows
+        self.features = np.empty((prepared.n_stats, rows))
+        self.features[0] = 1.0
         self.z = np.empty((d * n_components, rows))
         self.lp = np.empty((n_components, rows))
         self.top = np.empty(rows)
@@ -226,15 +231,16 @@ class Buffers:
 
 def make_buffers(prepared: Prepared, n_components: int) -> Buffers:
     rows = min(prepared.chunk_rows(n_components), max(prepared.n_samples, 1))
-    return Buffers(rows, n_components, prepared.n_features)
+    return Buffers(rows, n_components, prepared)
 
 
-def iter_log_prob(prepared: Prepared, ops: Operands,
-                  buffers: Buffers | None = None) -> Iterator[tuple[slice, np.ndarray]]:
-    """Yield ``(rows, log w_k + log N(x | k))`` chunk by chunk.
+def _chunks(prepared: Prepared, ops: Operands, buffers: Buffers | None,
+            products: bool) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
+    """Yield ``(rows, log w_k + log N(x | k), features)`` chunk by chunk.
 
-    The yielded array, shape (K, n_rows), is a scratch buffer: use it before
-    advancing the iterator.
+    ``lp`` has shape (K, n_rows); ``features`` holds the chunk's rows
+    ``[1, x]`` and, with ``products``, the pairwise products after them.
+    Both are scratch buffers: use them before advancing the iterator.
     """
     n, d = prepared.n_samples, prepared.n_features
     k = ops.n_components
@@ -245,15 +251,46 @@ def iter_log_prob(prepared: Prepared, ops: Operands,
         rows = slice(start, min(start + step, n))
         m = rows.stop - rows.start
         lp = buffers.lp[:, :m]
+        features = prepared.features_into(rows, buffers.features, products or ops.Q is not None)
         if ops.Q is not None:
-            np.matmul(ops.Q, prepared.features[:, rows], out=lp)
+            np.matmul(ops.Q, features, out=lp)
         else:
-            z = np.matmul(ops.W, prepared.features[: d + 1, rows], out=buffers.z[:, :m])
+            z = np.matmul(ops.W, features[: d + 1], out=buffers.z[:, :m])
             np.multiply(z, z, out=z)
             np.subtract(ops.const, z[:k], out=lp)
             for j in range(1, d):
                 lp -= z[j * k : (j + 1) * k]
+        yield rows, lp, features
+
+
+def iter_log_prob(prepared: Prepared, ops: Operands,
+                  buffers: Buffers | None = None) -> Iterator[tuple[slice, np.ndarray]]:
+    """Yield ``(rows, log w_k + log N(x | k))`` chunk by chunk.
+
+    The yielded array, shape (K, n_rows), is a scratch buffer: use it before
+    advancing the iterator.
+    """
+    for rows, lp, _ in _chunks(prepared, ops, buffers, products=False):
         yield rows, lp
+
+
+def sum_log(values: np.ndarray, upper: float) -> float:
+    """``np.log(values).sum()`` for values in [1, upper], with few logarithms.
+
+    A logarithm costs as much as dozens of multiplications, so the values
+    are multiplied in blocks small enough that no product passes e^700, and
+    the log of each product is taken: at K = 5, one logarithm per 434
+    values. Each product adds half an ulp of relative rounding per factor,
+    about what each logarithm's own rounding adds to the plain sum.
+    """
+    n = values.shape[0]
+    block = max(1, n if upper <= 1.0 else min(n, int(700.0 / math.log(upper))))
+    whole = n - n % block
+    total = float(np.log(values[whole:]).sum())
+    if whole:
+        products = values[:whole].reshape(block, whole // block).prod(axis=0)
+        total += float(np.log(products).sum())
+    return total
 
 
 def estep(prepared: Prepared, ops: Operands, want_stats: bool = True,
@@ -278,21 +315,23 @@ def estep(prepared: Prepared, ops: Operands, want_stats: bool = True,
     """
     if buffers is None:
         buffers = make_buffers(prepared, ops.n_components)
+    k = ops.n_components
     total = 0.0
     stats = None
-    for rows, lp in iter_log_prob(prepared, ops, buffers):
+    for rows, lp, features in _chunks(prepared, ops, buffers, products=want_stats):
         m = lp.shape[1]
         top = np.max(lp, axis=0, out=buffers.top[:m])
         # Log-sum-exp: shifting by the best component keeps points thousands
-        # of standard deviations from every component finite.
+        # of standard deviations from every component finite, and puts each
+        # point's sum of exponentials in [1, K] (its best term is exp(0)).
         lp -= top
         np.exp(lp, out=lp)
         norm = np.sum(lp, axis=0, out=buffers.norm[:m])
+        total += sum_log(norm, k) + float(top.sum())
         if want_stats:
             lp /= norm
-            block = lp @ prepared.stats_features(rows).T
+            block = lp @ features.T
             stats = block if stats is None else stats + block
-        total += float(np.log(norm, out=norm).sum() + top.sum())
     return total, stats
 
 

@@ -25,7 +25,7 @@ _BLOCK = 1 << 14
 # Distances and k-means
 #
 # The data are passed feature-major, ``columns`` of shape (d, n_samples) (the
-# centred rows of ``estep.Prepared.features``): every pass runs over
+# centred data, ``estep.Prepared.columns``): every pass runs over
 # contiguous rows. A squared distance is summed over the dimensions in order,
 # ((x_1 - c_1)^2 + (x_2 - c_2)^2) + ... (for d <= 2 the very numbers of a
 # row-wise np.einsum("ij,ij->i", diff, diff)).

@@ -261,9 +261,42 @@ def test_prepared_columns_and_rows_are_the_centred_data_exactly():
     prepared = Prepared(X)
     centred = X - X.mean(axis=0)
     np.testing.assert_array_equal(prepared.columns, centred.T)
-    np.testing.assert_array_equal(prepared.features[3], centred[:, 0] * centred[:, 0])
-    np.testing.assert_array_equal(prepared.features[4], centred[:, 0] * centred[:, 1])
+    out = np.full((prepared.n_stats, 100), np.nan)
+    out[0] = 1.0
+    rows = slice(4000, 4070)
+    features = prepared.features_into(rows, out)
+    assert features.shape == (6, 70)
+    np.testing.assert_array_equal(features[0], 1.0)
+    np.testing.assert_array_equal(features[1:3], centred[rows].T)
+    np.testing.assert_array_equal(features[3], centred[rows, 0] * centred[rows, 0])
+    np.testing.assert_array_equal(features[4], centred[rows, 0] * centred[rows, 1])
+    np.testing.assert_array_equal(features[5], centred[rows, 1] * centred[rows, 1])
+    assert prepared.features_into(rows, out, products=False).shape == (3, 70)
     np.testing.assert_array_equal(prepared.scales, np.abs(centred).max(axis=0))
     assert prepared._rows is None            # built only when needed
     np.testing.assert_array_equal(prepared.X, centred)
     assert prepared.X.flags.c_contiguous
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 20, 1000])
+@pytest.mark.parametrize("n", [0, 1, 433, 434, 435, 10_007])
+def test_sum_log_is_the_sum_of_logs_of_values_between_one_and_k(k, n):
+    from animate_em.em.estep import sum_log
+
+    rng = np.random.default_rng(n + k)
+    values = 1.0 + (k - 1) * rng.random(n) ** 3
+    if n:
+        values[0] = float(k)  # the largest sum a point can have: every term exp(0)
+    exact = float(np.log(values).sum())
+    assert sum_log(values, k) == pytest.approx(exact, rel=1e-13, abs=1e-12)
+
+
+def test_sum_log_never_overflows_at_the_largest_sums_and_propagates_nan():
+    from animate_em.em.estep import sum_log
+
+    for k in (2, 3, 5, 20, 100):
+        values = np.full(5000, float(k))
+        assert sum_log(values, k) == pytest.approx(5000 * np.log(k), rel=1e-13)
+    values = np.full(5000, 2.0)
+    values[1234] = np.nan
+    assert np.isnan(sum_log(values, 5))
