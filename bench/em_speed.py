@@ -222,15 +222,15 @@ def exponential_floor(X: np.ndarray, start):
     Every E-step of the fit (one per iteration, plus the final
     log-likelihood) takes N*K exponentials, which no reordering of the rest
     can avoid. They are timed on the very values of the fit's first chunk
-    (the log-densities at the start, shifted by each point's best), in
-    chunks of the fit's size.
+    (the log-densities at the start, shifted as the E-step shifts them: by
+    each point's best plus one), in chunks of the fit's size.
     """
     prepared = estep.Prepared(X)
     U, log_det = gaussian.precision_cholesky(start.covariances, "full", K, D, prepared.floor)
     ops = estep.operands(prepared, start.weights, start.means - prepared.center, U, log_det)
     buffers = estep.make_buffers(prepared, K)
     _, lp = next(estep.iter_log_prob(prepared, ops, buffers))
-    shifted = lp - lp.max(axis=0)
+    shifted = lp - (lp.max(axis=0) + 1.0)
     out = np.empty_like(shifted)
     chunks = -(-prepared.n_samples // buffers.rows) * (FIT_ITERATIONS + 1)
 

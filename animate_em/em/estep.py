@@ -274,17 +274,18 @@ def iter_log_prob(prepared: Prepared, ops: Operands,
         yield rows, lp
 
 
-def sum_log(values: np.ndarray, upper: float) -> float:
-    """``np.log(values).sum()`` for values in [1, upper], with few logarithms.
+def sum_log(values: np.ndarray, bound: float) -> float:
+    """``np.log(values).sum()`` for values in [1/bound, bound], with few logarithms.
 
     A logarithm costs as much as dozens of multiplications, so the values
-    are multiplied in blocks small enough that no product passes e^700, and
-    the log of each product is taken: at K = 5, one logarithm per 434
-    values. Each product adds half an ulp of relative rounding per factor,
-    about what each logarithm's own rounding adds to the plain sum.
+    are multiplied in blocks small enough that no product leaves
+    [e^-700, e^700], and the log of each product is taken: at K = 5, one
+    logarithm per 434 values. Each product adds half an ulp of relative
+    rounding per factor, about what each logarithm's own rounding adds to
+    the plain sum.
     """
     n = values.shape[0]
-    block = max(1, n if upper <= 1.0 else min(n, int(700.0 / math.log(upper))))
+    block = max(1, min(n, int(700.0 / math.log(max(bound, math.e)))))
     whole = n - n % block
     total = float(np.log(values[whole:]).sum())
     if whole:
@@ -315,19 +316,24 @@ def estep(prepared: Prepared, ops: Operands, want_stats: bool = True,
     """
     if buffers is None:
         buffers = make_buffers(prepared, ops.n_components)
-    k = ops.n_components
+    bound = max(ops.n_components, math.e)
     total = 0.0
     stats = None
     for rows, lp, features in _chunks(prepared, ops, buffers, products=want_stats):
         m = lp.shape[1]
-        top = np.max(lp, axis=0, out=buffers.top[:m])
+        shift = np.max(lp, axis=0, out=buffers.top[:m])
         # Log-sum-exp: shifting by the best component keeps points thousands
-        # of standard deviations from every component finite, and puts each
-        # point's sum of exponentials in [1, K] (its best term is exp(0)).
-        lp -= top
+        # of standard deviations from every component finite. The shift is
+        # one more than the best, so that no exponent is exactly 0: glibc's
+        # exp takes another branch for 0, and at one random place in K that
+        # branch is mispredicted (measured at K = 5: 7.7 instead of 5.7 ns
+        # per exponential). Each point's sum of exponentials is then in
+        # [1/e, K/e], or [1, K] when the shift is too large for 1 to change it.
+        shift += 1.0
+        lp -= shift
         np.exp(lp, out=lp)
         norm = np.sum(lp, axis=0, out=buffers.norm[:m])
-        total += sum_log(norm, k) + float(top.sum())
+        total += sum_log(norm, bound) + float(shift.sum())
         if want_stats:
             lp /= norm
             block = lp @ features.T

@@ -280,23 +280,40 @@ def test_prepared_columns_and_rows_are_the_centred_data_exactly():
 
 @pytest.mark.parametrize("k", [1, 2, 5, 20, 1000])
 @pytest.mark.parametrize("n", [0, 1, 433, 434, 435, 10_007])
-def test_sum_log_is_the_sum_of_logs_of_values_between_one_and_k(k, n):
+def test_sum_log_is_the_sum_of_logs_of_a_chunks_sums(k, n):
     from animate_em.em.estep import sum_log
 
+    bound = max(k, np.e)
     rng = np.random.default_rng(n + k)
-    values = 1.0 + (k - 1) * rng.random(n) ** 3
+    values = np.exp(-1.0) * (1.0 + (k - 1) * rng.random(n) ** 3)  # [1/e, K/e]: the E-step's sums
     if n:
         values[0] = float(k)  # the largest sum a point can have: every term exp(0)
     exact = float(np.log(values).sum())
-    assert sum_log(values, k) == pytest.approx(exact, rel=1e-13, abs=1e-12)
+    assert sum_log(values, bound) == pytest.approx(exact, rel=1e-13, abs=1e-12)
 
 
-def test_sum_log_never_overflows_at_the_largest_sums_and_propagates_nan():
+def test_sum_log_never_leaves_the_float_range_at_either_bound_and_propagates_nan():
     from animate_em.em.estep import sum_log
 
-    for k in (2, 3, 5, 20, 100):
-        values = np.full(5000, float(k))
-        assert sum_log(values, k) == pytest.approx(5000 * np.log(k), rel=1e-13)
+    for k in (1, 2, 3, 5, 20, 100):
+        bound = max(k, np.e)
+        for value in (1 / bound, bound):
+            total = sum_log(np.full(5000, float(value)), bound)
+            assert total == pytest.approx(5000 * np.log(value), rel=1e-13)
     values = np.full(5000, 2.0)
     values[1234] = np.nan
     assert np.isnan(sum_log(values, 5))
+
+
+def test_the_log_likelihood_survives_a_shift_too_large_to_move():
+    # Log-densities near 1e17 (a component squeezed to nothing): adding the
+    # one of the E-step's shift changes nothing, and each point's sum of
+    # exponentials is then up to K, not K/e. The sum of logs must not overflow.
+    from animate_em.em import estep
+
+    prepared = estep.Prepared(np.random.default_rng(0).normal(size=(3000, 2)))
+    k = 5
+    ops = estep.Operands(W=np.zeros((2 * k, 3)), const=np.full((k, 1), 1e17), Q=None)
+    ll, stats = estep.estep(prepared, ops, True)
+    assert ll == pytest.approx(3000 * (1e17 + np.log(k)), rel=1e-15)
+    np.testing.assert_allclose(stats[:, 0], 3000 / k)
