@@ -225,7 +225,7 @@ class Buffers:
         self.features[0] = 1.0
         self.z = np.empty((d * n_components, rows))
         self.lp = np.empty((n_components, rows))
-        self.top = np.empty(rows)
+        self.shift = np.empty(rows)
         self.norm = np.empty(rows)
 
 
@@ -321,7 +321,7 @@ def estep(prepared: Prepared, ops: Operands, want_stats: bool = True,
     stats = None
     for rows, lp, features in _chunks(prepared, ops, buffers, products=want_stats):
         m = lp.shape[1]
-        shift = np.max(lp, axis=0, out=buffers.top[:m])
+        shift = np.max(lp, axis=0, out=buffers.shift[:m])
         # Log-sum-exp: shifting by the best component keeps points thousands
         # of standard deviations from every component finite. The shift is
         # one more than the best, so that no exponent is exactly 0: glibc's
