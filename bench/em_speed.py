@@ -232,12 +232,14 @@ def exponential_floor(X: np.ndarray, start):
     _, lp = next(estep.iter_log_prob(prepared, ops, buffers))
     shifted = lp - (lp.max(axis=0) + 1.0)
     out = np.empty_like(shifted)
-    chunks = -(-prepared.n_samples // buffers.rows) * (FIT_ITERATIONS + 1)
+    full, rest = divmod(prepared.n_samples, buffers.rows)
 
     def run() -> float:
         begin = clock()
-        for _ in range(chunks):
-            np.exp(shifted, out=out)
+        for _ in range(FIT_ITERATIONS + 1):
+            for _ in range(full):
+                np.exp(shifted, out=out)
+            np.exp(shifted[:, :rest], out=out[:, :rest])
         return clock() - begin
 
     return run

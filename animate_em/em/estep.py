@@ -33,9 +33,9 @@ _MIN_ROWS, _MAX_ROWS = 1024, 1 << 15
 # scikit-learn does. Measured at K=5, d=2: 16 vs 21 ns per point and iteration.
 _QUADRATIC_MAX_R2 = 1e5
 
-# The quadratic form is used up to this dimension; beyond it its d(d+1)/2
-# product rows cost more than the affine form's d rows.
-_MAX_QUADRATIC_FEATURES = 8
+# The quadratic form is used up to this dimension: its d(d+1)/2 product rows
+# grow with d^2, and the lecture case (d = 2) is far below the limit.
+_MAX_QUADRATIC_DIM = 8
 
 _SQRT_HALF = math.sqrt(0.5)
 
@@ -78,6 +78,11 @@ class Prepared:
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+    quadratic : bool
+        Whether log-densities may take the quadratic form: faster, but near
+        a tight component its rounding is larger than the affine form's
+        (bounded by ``_QUADRATIC_MAX_R2``). Fits use it; scoring a snapshot,
+        which runs once, takes the affine form, as scikit-learn does.
 
     Attributes
     ----------
@@ -86,6 +91,9 @@ class Prepared:
         The centred data, feature-major.
     pairs : tuple of two index arrays
         The ``(i, j)``, i <= j, of the pairwise products x_i*x_j.
+    quadratic : bool
+        Whether the E-step may use the quadratic form (``quadratic`` and
+        d <= ``_MAX_QUADRATIC_DIM``).
     X : ndarray of shape (n_samples, n_features)
         The centred data, row-major: built on first use (the random
         initialisation and the rare centred M-step need it; a fit seeded
@@ -99,13 +107,13 @@ class Prepared:
         that column's coordinates, whatever the other columns' scales.
     """
 
-    def __init__(self, X: np.ndarray) -> None:
+    def __init__(self, X: np.ndarray, quadratic: bool = True) -> None:
         X = np.asarray(X, dtype=float)
         n, d = X.shape
         self.n_samples, self.n_features = n, d
         self.center = column_means(X)
         self.pairs = np.triu_indices(d)
-        self.quadratic = d <= _MAX_QUADRATIC_FEATURES
+        self.quadratic = quadratic and d <= _MAX_QUADRATIC_DIM
         # Feature-major in one pass: the same numbers as X - center, without
         # an (N, d) temporary whose short rows make NumPy slow.
         self.columns = np.empty((d, n))
@@ -139,9 +147,9 @@ class Prepared:
     def features_into(self, rows: slice, out: np.ndarray, products: bool = True) -> np.ndarray:
         """``[1, x, x_i*x_j]`` of ``rows`` written to ``out``, shape (n_stats, n_rows).
 
-        ``out`` is a buffer of at least that many columns whose row 0 holds
-        ones. Without ``products`` only the rows ``[1, x]`` are written (and
-        returned).
+        ``out`` is a buffer of n_stats rows and at least n_rows columns whose
+        row 0 holds ones. Without ``products`` only the rows ``[1, x]`` are
+        written (and returned).
         """
         d = self.n_features
         block = out[: self.n_stats if products else 1 + d, : rows.stop - rows.start]
@@ -279,10 +287,12 @@ def sum_log(values: np.ndarray, bound: float) -> float:
 
     A logarithm costs as much as dozens of multiplications, so the values
     are multiplied in blocks small enough that no product leaves
-    [e^-700, e^700], and the log of each product is taken: at K = 5, one
-    logarithm per 434 values. Each product adds half an ulp of relative
+    [e^-700, e^700], and the log of each product is taken: one logarithm
+    per 350 values at bound e^2. Each product adds half an ulp of relative
     rounding per factor, about what each logarithm's own rounding adds to
-    the plain sum.
+    the plain sum. Should a product still leave the float range, the plain
+    sum is taken, so that only non-finite values give a non-finite total
+    (which the fit reads as a collapse).
     """
     n = values.shape[0]
     block = max(1, min(n, int(700.0 / math.log(max(bound, math.e)))))
@@ -291,6 +301,8 @@ def sum_log(values: np.ndarray, bound: float) -> float:
     if whole:
         products = values[:whole].reshape(block, whole // block).prod(axis=0)
         total += float(np.log(products).sum())
+    if not math.isfinite(total) and np.isfinite(values).all():
+        total = float(np.log(values).sum())
     return total
 
 
@@ -316,7 +328,8 @@ def estep(prepared: Prepared, ops: Operands, want_stats: bool = True,
     """
     if buffers is None:
         buffers = make_buffers(prepared, ops.n_components)
-    bound = max(ops.n_components, math.e)
+    # Each point's sum of exponentials lies in [e^-2, K] (see the shift below).
+    bound = max(ops.n_components, math.e**2)
     total = 0.0
     stats = None
     for rows, lp, features in _chunks(prepared, ops, buffers, products=want_stats):
@@ -327,8 +340,10 @@ def estep(prepared: Prepared, ops: Operands, want_stats: bool = True,
         # one more than the best, so that no exponent is exactly 0: glibc's
         # exp takes another branch for 0, and at one random place in K that
         # branch is mispredicted (measured at K = 5: 7.7 instead of 5.7 ns
-        # per exponential). Each point's sum of exponentials is then in
-        # [1/e, K/e], or [1, K] when the shift is too large for 1 to change it.
+        # per exponential). The best exponent is then -1, so a point's sum
+        # is in [1/e, K/e]; for a point so far from every component that
+        # its best log-density is below -2^53, adding 1 rounds to 0 or 2,
+        # and the sum is in [e^-2, K].
         shift += 1.0
         lp -= shift
         np.exp(lp, out=lp)

@@ -36,7 +36,7 @@ def log_weighted_densities(X, weights, means, covariances) -> np.ndarray:
     k, d = means.shape
     if X.shape[1] != d:
         raise UserError(f"the data have {X.shape[1]} columns, the mixture has {d}")
-    prepared = estep.Prepared(X)
+    prepared = estep.Prepared(X, quadratic=False)
     try:
         U, log_det = gaussian.precision_cholesky(np.asarray(covariances, dtype=float), "full", k, d, 0.0,
                                                  gaussian.REL_PIVOT_USABLE)

@@ -305,15 +305,59 @@ def test_sum_log_never_leaves_the_float_range_at_either_bound_and_propagates_nan
     assert np.isnan(sum_log(values, 5))
 
 
-def test_the_log_likelihood_survives_a_shift_too_large_to_move():
-    # Log-densities near 1e17 (a component squeezed to nothing): adding the
-    # one of the E-step's shift changes nothing, and each point's sum of
-    # exponentials is then up to K, not K/e. The sum of logs must not overflow.
+@pytest.mark.parametrize("k", [1, 2, 3, 6, 7, 8])
+def test_points_so_far_away_that_the_shift_rounds_by_two_keep_a_finite_log_likelihood(k):
+    # Best log-densities in (-2^54, -2^53), where floats are 2 apart: the
+    # E-step's shift (the best plus one) is a tie that can round to the best
+    # plus two, so a point's sum of exponentials can be as small as e^-2.
+    # Products of such sums must not underflow into a false -inf.
     from animate_em.em import estep
 
+    top = -float(2**53 + 2)
+    assert top - (top + 1.0) == -2.0
     prepared = estep.Prepared(np.random.default_rng(0).normal(size=(3000, 2)))
-    k = 5
-    ops = estep.Operands(W=np.zeros((2 * k, 3)), const=np.full((k, 1), 1e17), Q=None)
-    ll, stats = estep.estep(prepared, ops, True)
-    assert ll == pytest.approx(3000 * (1e17 + np.log(k)), rel=1e-15)
-    np.testing.assert_allclose(stats[:, 0], 3000 / k)
+    const = np.full((k, 1), top - 1e6)
+    const[0] = top
+    ll, stats = estep.estep(prepared, estep.Operands(W=np.zeros((2 * k, 3)), const=const, Q=None), True)
+    assert ll == pytest.approx(3000 * top, rel=1e-15)
+    assert stats[0, 0] == pytest.approx(3000)
+
+
+def test_a_start_far_from_the_data_is_scored_not_called_non_finite():
+    X = np.random.default_rng(1).normal(size=(20000, 2))
+    run = fit(X, 1, weights_init=[1.0], means_init=[[1.5e8, 0.0]], covariances_init=[np.eye(2)],
+              max_iter=2, tol=0)
+    assert run.collapse is None
+    assert run.snapshots[0].log_likelihood == pytest.approx(-0.5 * 1.5e8**2 * 20000, rel=1e-6)
+
+
+def test_sum_log_falls_back_to_the_plain_sum_when_a_product_leaves_the_float_range():
+    from animate_em.em.estep import sum_log
+
+    values = np.full(5000, 1e-3)  # outside [1/bound, bound]: products underflow
+    with np.errstate(all="ignore"):
+        assert sum_log(values, 5) == pytest.approx(5000 * np.log(1e-3), rel=1e-13)
+        values[7] = np.inf
+        assert not np.isfinite(sum_log(values, 5))  # a non-finite sum stays non-finite
+
+
+def test_scoring_takes_the_affine_form_near_a_tight_component():
+    # The quadratic form rounds more near a tight component far from the
+    # data's centre; scoring a snapshot runs once and keeps scikit-learn's
+    # (affine) accuracy.
+    from sklearn.mixture import GaussianMixture
+
+    from animate_em.em import score
+
+    rng = np.random.default_rng(3)
+    X = np.concatenate([rng.normal(size=(2000, 2)) * 20, rng.normal(size=(500, 2)) * 0.7 + [40, 40]])
+    weights, means = np.array([0.8, 0.2]), np.array([[0.0, 0.0], [40.0, 40.0]])
+    covariances = np.array([np.eye(2) * 400, np.eye(2) * 0.5])
+    gm = GaussianMixture(2)
+    gm.weights_, gm.means_, gm.covariances_ = weights, means, covariances
+    gm.precisions_cholesky_ = np.array([np.linalg.cholesky(np.linalg.inv(c)) for c in covariances])
+    ours = score.log_weighted_densities(X, weights, means, covariances)
+    reference = gm._estimate_weighted_log_prob(X)
+    near = reference[:, 1] > -10  # the points the tight component explains
+    assert near.sum() > 100
+    np.testing.assert_allclose(ours[near, 1], reference[near, 1], rtol=0, atol=1e-13)
