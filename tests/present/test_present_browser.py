@@ -1,24 +1,13 @@
 """The browser presentation driven in a real Chromium: keys, status, fragment, reload, exact frames, no network."""
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
+from browser_frames import SHOWN_FRAME, assert_is_the_end_of_its_step, pixels  # beside this file
 
 from animate_em.scene import frame_source
 
 IDLE = "body[data-player='idle']"
-SHOWN = """() => {
-    const video = [...document.querySelectorAll("video")].find((v) => !v.hidden);
-    const canvas = document.createElement("canvas");
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
-    canvas.getContext("2d").drawImage(video, 0, 0);
-    return canvas.toDataURL("image/png");
-}"""
 
 
 @pytest.fixture
@@ -49,8 +38,7 @@ def where(page):
 
 
 def shown_frame(page) -> np.ndarray:
-    data = page.evaluate(SHOWN).split(",", 1)[1]
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")).astype(int)
+    return pixels(page.evaluate("() => {" + SHOWN_FRAME + "}"))
 
 
 def test_keys_play_forward_and_go_back_and_status_and_fragment_follow(open_page, talk):
@@ -100,13 +88,7 @@ def test_the_shown_frame_is_the_frame_the_renderer_drew_for_the_end_of_the_step(
     for key in ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft", "End"]:
         press(page, key)
         step = scene.steps[int(page.evaluate("location.hash").rsplit("/", 1)[1])]
-        shown = shown_frame(page)
-        error = np.abs(shown - ends[step.last]).mean()
-        # Video compression leaves a small error; every other step's end is farther away.
-        assert error < 2.0, (key, step, error)
-        others = [np.abs(shown - frame).mean() for last, frame in ends.items()
-                  if last != step.last and not np.array_equal(frame, ends[step.last])]
-        assert error < min(others), (key, step, error, min(others))
+        assert_is_the_end_of_its_step(shown_frame(page), ends, step.last, (key, step))
 
 
 def test_digits_then_enter_jump_to_the_end_of_that_iteration(open_page, talk):

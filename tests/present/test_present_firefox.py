@@ -2,27 +2,17 @@
 fragment, reload, the next scene, and the exact frame at the end of every step."""
 from __future__ import annotations
 
-import base64
-import io
 import shutil
 import time
 
-import numpy as np
 import pytest
-from PIL import Image
+from browser_frames import SHOWN_FRAME, assert_is_the_end_of_its_step, pixels  # beside this file
+from firefox_marionette import Firefox
 
 from animate_em.scene import frame_source
 
-from firefox_marionette import Firefox  # beside this file (pytest puts the folder on sys.path)
-
 KEYS = {"ArrowRight": "\ue014", "ArrowLeft": "\ue012", "Space": "\ue00d", "PageDown": "\ue00f",
         "PageUp": "\ue00e", "End": "\ue010"}
-SHOWN = """const video = [...document.querySelectorAll("video")].find((v) => !v.hidden);
-const canvas = document.createElement("canvas");
-canvas.width = video.videoWidth;
-canvas.height = video.videoHeight;
-canvas.getContext("2d").drawImage(video, 0, 0);
-return canvas.toDataURL("image/png");"""
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +36,6 @@ def where(firefox):
     return firefox.evaluate("return document.querySelector('#status').innerText"), firefox.evaluate("return location.hash")
 
 
-def shown_frame(firefox) -> np.ndarray:
-    data = firefox.evaluate(SHOWN).split(",", 1)[1]
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")).astype(int)
-
-
 def test_firefox_plays_each_step_to_its_own_last_frame_and_follows_keys_fragment_and_reload(firefox, talk):
     scene = talk.scenes[0]
     source = frame_source(scene.prepared)
@@ -68,11 +53,7 @@ def test_firefox_plays_each_step_to_its_own_last_frame_and_follows_keys_fragment
             "return [...document.querySelectorAll('video')].find((v) => !v.hidden).currentTime")
         assert time_shown == pytest.approx((scene.steps[step].last + 0.5) / scene.fps, abs=1e-3)
         # Firefox decodes the H.264 itself: the frame it shows is the renderer's, to compression error.
-        shown = shown_frame(firefox)
-        error = np.abs(shown - ends[scene.steps[step].last]).mean()
-        others = [np.abs(shown - frame).mean() for end, frame in ends.items()
-                  if end != scene.steps[step].last and not np.array_equal(frame, ends[scene.steps[step].last])]
-        assert error < 2.0 and error < min(others), (key, error, min(others))
+        assert_is_the_end_of_its_step(pixels(firefox.evaluate(SHOWN_FRAME)), ends, scene.steps[step].last, key)
     firefox.command("WebDriver:Refresh")
     wait_idle(firefox)
     assert where(firefox) == (scene.status(last), f"#tiny/{last}")
