@@ -210,7 +210,9 @@ def test_file_data_is_hashed_and_a_changed_file_is_refused(tmp_path):
 def test_runs_fitted_in_code_are_recorded_but_not_rerendered(tmp_path):
     X = animate_em.datasets.get("blobs").X
     run = animate_em.fit(X, 3, seed=1, max_iter=3)
-    result = animate_em.render(run, tmp_path / "fit.gif", data=X, width=320, height=180, fps=10)
+    # One frame per iteration and short holds: the manifest is tested, not the pacing (8 frames, not 125).
+    result = animate_em.render(run, tmp_path / "fit.gif", data=X, width=320, height=180, fps=10,
+                               frames_per_iteration=1, hold_start=0.2, hold_end=0.3)
     record = json.loads(result.manifest.read_text())
     assert record["reproducible"] is False and record["data"]["kind"] == "code"
     assert record["runs"][0]["final_log_likelihood"] == run.final.log_likelihood

@@ -49,7 +49,10 @@ def test_still_equals_last_frame_of_the_animation(tmp_path):
 def test_a_fitted_run_renders_with_its_data(tmp_path):
     X = animate_em.datasets.get("blobs").X
     run = animate_em.fit(X, 3, seed=1, max_iter=5)
-    result = animate_em.render(run, tmp_path / "fit.mp4", data=X, width=320, height=180, fps=10)
+    # One frame per iteration and short holds: what is tested is the run and its data, not the pacing
+    # (8 frames instead of the paced 125).
+    result = animate_em.render(run, tmp_path / "fit.mp4", data=X, width=320, height=180, fps=10,
+                               frames_per_iteration=1, hold_start=0.2, hold_end=0.3)
     assert result.paths == [tmp_path / "fit.mp4"]
     assert result.prepared.runs[0].n_iter == run.n_iter
     np.testing.assert_array_equal(result.prepared.X, X)
