@@ -6,8 +6,15 @@ import pytest
 
 from animate_em.em import fit
 
-sklearn_mixture = pytest.importorskip("sklearn.mixture")
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+
+@pytest.fixture(scope="module")
+def sklearn_mixture():
+    """scikit-learn's mixture module, imported by the first test that needs it.
+
+    Imported at module level, scikit-learn and SciPy (about 1.6 s) were loaded by every
+    pytest-xdist worker while collecting, whether or not it ran an oracle test.
+    """
+    return pytest.importorskip("sklearn.mixture")
 
 STEPS = 30
 RTOL = 1e-8
@@ -121,7 +128,9 @@ CASES = [(name, t) for name in DATASETS for t in TYPES
 
 
 @pytest.mark.parametrize("name, covariance_type", CASES)
-def test_trajectory_matches_sklearn_stepped_one_iteration_at_a_time(name, covariance_type):
+def test_trajectory_matches_sklearn_stepped_one_iteration_at_a_time(sklearn_mixture, name, covariance_type):
+    from sklearn.exceptions import ConvergenceWarning
+
     X, k = DATASETS[name]()
     d = X.shape[1]
     units, reg_covar = UNITS.get(name, 1.0), REG_COVAR.get(name, 1e-6)
@@ -161,7 +170,9 @@ def test_trajectory_matches_sklearn_stepped_one_iteration_at_a_time(name, covari
     assert run.aic == pytest.approx(gm.aic(X), rel=RTOL)
 
 
-def test_responsibilities_and_scores_match_sklearn():
+def test_responsibilities_and_scores_match_sklearn(sklearn_mixture):
+    from sklearn.exceptions import ConvergenceWarning
+
     X, k = _overlapping()
     run = fit(X, k, seed=1, tol=1e-6)
     f = run.final
@@ -225,7 +236,9 @@ def test_one_m_step_matches_a_direct_centred_computation(covariance_type):
         np.testing.assert_allclose(nxt.covariances, cov, rtol=1e-9, atol=1e-15)
 
 
-def test_high_dimension_builds_products_per_chunk_and_still_matches_sklearn():
+def test_high_dimension_builds_products_per_chunk_and_still_matches_sklearn(sklearn_mixture):
+    from sklearn.exceptions import ConvergenceWarning
+
     rng = np.random.default_rng(15)
     X = np.concatenate([rng.normal(size=(120, 10)), rng.normal(size=(100, 10)) * 0.7 + 2.0])
     weights, means = np.array([0.5, 0.5]), X[[0, 150]]
