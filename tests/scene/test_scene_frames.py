@@ -1,5 +1,7 @@
 """Frame sources: frame count, shapes, determinism, blitting against full redraws, geometry on screen."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from scene_probe import maker
@@ -17,6 +19,30 @@ def prepared():
 @pytest.fixture(scope="module")
 def frames(prepared):
     return list(frame_source(prepared))
+
+
+@pytest.fixture(scope="module")
+def walked(prepared):
+    """What the artists hold after ``frame(0)``, ``frame(1)``, ... on one fresh source, copied per frame.
+
+    The tests of ellipses, axis limits and the trace marker each walked every frame on a source of
+    their own; they read the same artists, so one walk serves them.
+    """
+    source = frame_source(prepared)
+    states = []
+    for index in range(len(source)):
+        source.frame(index)
+        panel, trace = source.panels[0], source.trace
+        states.append(SimpleNamespace(
+            ellipses=[(np.array(p.get_center()), p.get_width(), p.get_height(), p.get_angle())
+                      for p in panel.ellipses],
+            boxes=[_ellipse_box(p) for p in panel.ellipses],
+            means=np.array(panel.means.get_offsets()),
+            limits=(panel.ax.get_xlim(), panel.ax.get_ylim()),
+            trace_limits=(trace.ax.get_xlim(), trace.ax.get_ylim()),
+            marker=tuple(np.array(v) for v in trace.markers[0].get_data()),
+            line=tuple(np.array(v) for v in trace.lines[0].get_data())))
+    return states
 
 
 def test_frame_count_matches_timeline(prepared, frames):
@@ -74,28 +100,26 @@ def test_streaming_without_copy_yields_the_reused_buffer(prepared):
     assert np.array_equal(snapshot, frame_source(prepared).frame(0))
 
 
-def test_ellipses_show_the_parameters_of_the_moment(prepared):
-    source = frame_source(prepared)
+def test_ellipses_show_the_parameters_of_the_moment(prepared, walked):
     run = prepared.runs[0]
     timeline = prepared.timeline
     checked = 0
-    for index in range(len(source)):
+    for index, shown in enumerate(walked):
         m = timeline.moment(index)
-        source.frame(index)
         if m.t0 == m.t1 or m.param_fraction in (0.0, 1.0):
             snap = run.snapshots[m.t1 if m.param_fraction >= 1.0 else m.t0]
             means, covs = snap.means, snap.covariances
         else:
             _, means, covs = interpolate_parameters(run.snapshots[m.t0], run.snapshots[m.t1], m.param_fraction)
-        for patch, mean, cov in zip(source.panels[0].ellipses, means, covs):
+        for (patch_center, patch_width, patch_height, patch_angle), mean, cov in zip(shown.ellipses, means, covs):
             center, width, height, angle = ellipse_geometry(mean, cov, 2.0)
-            assert np.allclose(patch.get_center(), center)
-            assert patch.get_width() == pytest.approx(width)
-            assert patch.get_height() == pytest.approx(height)
-            assert patch.get_angle() == pytest.approx(angle)
-        assert np.allclose(source.panels[0].means.get_offsets(), means)
+            assert np.allclose(patch_center, center)
+            assert patch_width == pytest.approx(width)
+            assert patch_height == pytest.approx(height)
+            assert patch_angle == pytest.approx(angle)
+        assert np.allclose(shown.means, means)
         checked += 1
-    assert checked == len(source)
+    assert checked == len(frame_source(prepared))
 
 
 def _ellipse_box(patch):
@@ -108,21 +132,16 @@ def _ellipse_box(patch):
     return cx - hx, cx + hx, cy - hy, cy + hy
 
 
-def test_axis_limits_are_fixed_and_hold_every_ellipse(prepared):
-    source = frame_source(prepared)
-    source.frame(0)
-    ax = source.panels[0].ax
-    xlim, ylim = ax.get_xlim(), ax.get_ylim()
-    trace_limits = (source.trace.ax.get_xlim(), source.trace.ax.get_ylim())
+def test_axis_limits_are_fixed_and_hold_every_ellipse(prepared, walked):
+    xlim, ylim = walked[0].limits
+    trace_limits = walked[0].trace_limits
     X = prepared.X
     assert xlim[0] < X[:, 0].min() and X[:, 0].max() < xlim[1]
     assert ylim[0] < X[:, 1].min() and X[:, 1].max() < ylim[1]
-    for index in range(len(source)):
-        source.frame(index)
-        assert ax.get_xlim() == xlim and ax.get_ylim() == ylim
-        assert (source.trace.ax.get_xlim(), source.trace.ax.get_ylim()) == trace_limits
-        for patch in source.panels[0].ellipses:
-            x0, x1, y0, y1 = _ellipse_box(patch)
+    for shown in walked:
+        assert shown.limits == (xlim, ylim)
+        assert shown.trace_limits == trace_limits
+        for x0, x1, y0, y1 in shown.boxes:
             assert xlim[0] <= x0 and x1 <= xlim[1] and ylim[0] <= y0 and y1 <= ylim[1]
 
 
@@ -136,15 +155,13 @@ def test_equal_aspect_for_comparable_ranges(prepared):
     assert x_scale == pytest.approx(y_scale, rel=1e-6)
 
 
-def test_log_likelihood_marker_sits_on_the_trace_at_snapshots(prepared):
-    source = frame_source(prepared)
+def test_log_likelihood_marker_sits_on_the_trace_at_snapshots(prepared, walked):
     trace = prepared.traces[0]
     timeline = prepared.timeline
     seen = set()
-    for index in range(len(source)):
+    for index, shown in enumerate(walked):
         m = timeline.moment(index)
-        source.frame(index)
-        (x,), (y,) = source.trace.markers[0].get_data()
+        (x,), (y,) = shown.marker
         if m.phase == "M" and m.param_fraction == 1.0 or m.phase in ("start", "end"):
             t = m.t1
             assert x == t and y == trace[t]
@@ -153,7 +170,7 @@ def test_log_likelihood_marker_sits_on_the_trace_at_snapshots(prepared):
             t0, t1 = m.t0, m.t1
             assert min(trace[t0], trace[t1]) <= y <= max(trace[t0], trace[t1])
         # The line is drawn up to the marker, not beyond.
-        xs, ys = source.trace.lines[0].get_data()
+        xs, ys = shown.line
         assert xs[-1] == pytest.approx(x) and ys[-1] == pytest.approx(y)
     assert seen == set(range(len(trace)))
 
