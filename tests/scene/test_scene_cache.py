@@ -5,6 +5,7 @@ each cache is actually used where it should be (a cache that is never hit
 would pass the equality tests trivially).
 """
 import dataclasses
+from types import SimpleNamespace
 
 import matplotlib as mpl
 import numpy as np
@@ -46,6 +47,32 @@ def paced(prepared):
     """The baseline scene with 4-frame M beats, and holds long enough to rest."""
     timeline = Timeline.build(prepared.traces, fps=10, frames_per_iteration=6, hold_start=0.4, hold_end=1.0)
     return dataclasses.replace(prepared, timeline=timeline)
+
+
+@pytest.fixture(scope="module")
+def streamed(prepared):
+    """Every frame of ``prepared``, streamed: the reference of the random-access and rcParams tests."""
+    return list(frame_source(prepared))
+
+
+@pytest.fixture(scope="module")
+def paced_counted(paced):
+    """``paced`` streamed once with the first panel's point draws counted, for the tests that read them.
+
+    Returns the source, the point-draw counts, the stats before streaming, whether each frame
+    painted the points, and a copy of every frame.
+    """
+    source = frame_source(paced, copy=False)
+    counts = _count_point_draws(source)
+    drawn_before = source.stats["points_drawn"]      # frame(0), drawn to build the figure
+    drawn_at, frames = [], []
+    before = counts[0]
+    for frame in source:
+        drawn_at.append(counts[0] > before)
+        before = counts[0]
+        frames.append(frame.copy())
+    return SimpleNamespace(source=source, counts=counts, drawn_before=drawn_before, drawn_at=drawn_at,
+                           frames=frames)
 
 
 def _assert_stream_equals_full_redraws(prepared):
@@ -106,15 +133,9 @@ def test_a_ghost_over_the_spines_falls_back_to_a_full_draw():
     assert stats["ghosts"] == 0          # the wild ghost crosses the spines; later ones fade it
 
 
-def test_m_beat_frames_reuse_the_points_layer(paced):
-    source = frame_source(paced, copy=False)
-    counts = _count_point_draws(source)
+def test_m_beat_frames_reuse_the_points_layer(paced, paced_counted):
     timeline = paced.timeline
-    drawn_at = []
-    before = counts[0]
-    for index, _ in enumerate(source):
-        drawn_at.append(counts[0] > before)
-        before = counts[0]
+    drawn_at = paced_counted.drawn_at
     m_frames = [i for i in range(len(timeline)) if timeline.moment(i).phase == "M"]
     assert m_frames
     # Colours rest during an M beat: at most its first frame paints the points
@@ -130,11 +151,9 @@ def test_m_beat_frames_reuse_the_points_layer(paced):
     assert sum(drawn_at) < len(timeline) // 2
 
 
-def test_holds_reuse_the_whole_frame(paced):
-    source = frame_source(paced, copy=False)
-    counts = _count_point_draws(source)
-    drawn_before = source.stats["points_drawn"]      # frame(0), drawn to build the figure
-    frames = [f.copy() for f in source]
+def test_holds_reuse_the_whole_frame(paced, paced_counted):
+    source, counts, frames = paced_counted.source, paced_counted.counts, paced_counted.frames
+    drawn_before = paced_counted.drawn_before
     timeline = paced.timeline
     # The end hold once its colours have settled: the same moment, frame after frame.
     last = timeline.moment(len(timeline) - 1)
@@ -146,8 +165,7 @@ def test_holds_reuse_the_whole_frame(paced):
     assert counts[0] == source.stats["points_drawn"] - drawn_before < len(timeline) // 2
 
 
-def test_random_access_through_the_caches_equals_streaming(prepared):
-    streamed = list(frame_source(prepared))
+def test_random_access_through_the_caches_equals_streaming(prepared, streamed):
     source = frame_source(prepared)
     n = len(streamed)
     # Backwards (ghosts disappear), jumps into and out of beats and holds, repeats.
@@ -160,8 +178,8 @@ def test_random_access_through_the_caches_equals_streaming(prepared):
         assert np.array_equal(source.frame(index), streamed[index]), index
 
 
-def test_streaming_leaves_the_callers_rcparams_alone_between_frames(prepared):
-    reference = list(frame_source(prepared))
+def test_streaming_leaves_the_callers_rcparams_alone_between_frames(prepared, streamed):
+    reference = streamed
     user = {"path.simplify": False, "lines.linewidth": 7.0, "font.family": ["serif"], "text.antialiased": False}
     with mpl.rc_context(user):
         for index, frame in enumerate(frame_source(prepared, copy=False)):
