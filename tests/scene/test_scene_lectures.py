@@ -86,9 +86,15 @@ def test_local_optimum_labels_the_gap_between_the_two_final_values():
     assert not np.array_equal(first, last)
 
 
-def test_restarts_rank_every_panel_runs_at_one_optimum_share_a_rank_and_only_the_best_is_framed():
-    prepared = prepare(load_scene("restarts").with_overrides({"width": 480, "height": 270, "fps": 4,
-                                                             "frames_per_iteration": 1}))
+@pytest.fixture(scope="module")
+def restarts_480():
+    """The restarts scene, whole (nine runs to convergence), at 480 x 270: the rank tests only read it."""
+    return prepare(load_scene("restarts").with_overrides({"width": 480, "height": 270, "fps": 4,
+                                                         "frames_per_iteration": 1}))
+
+
+def test_restarts_rank_every_panel_runs_at_one_optimum_share_a_rank_and_only_the_best_is_framed(restarts_480):
+    prepared = restarts_480
     source = frame_source(prepared)
     source.frame(len(source) - 1)
     badges = [o for o in source.overlays_all if isinstance(o, RankBadge)]
@@ -108,9 +114,8 @@ def test_restarts_rank_every_panel_runs_at_one_optimum_share_a_rank_and_only_the
     assert "6 of 9 reach" in source.end_line.texts[0].get_text()
 
 
-def test_restart_panels_end_in_rank_order():
-    prepared = prepare(load_scene("restarts").with_overrides({"width": 480, "height": 270, "fps": 4,
-                                                             "frames_per_iteration": 1}))
+def test_restart_panels_end_in_rank_order(restarts_480):
+    prepared = restarts_480
     source = frame_source(prepared)
     timeline = prepared.timeline
     source.frame(timeline.end_start_frame)
@@ -291,9 +296,9 @@ def test_components_are_matched_across_panels(tiny):
 # Image baselines: the last frame of every scene
 # ---------------------------------------------------------------------------
 
-def baseline_frame(name: str) -> np.ndarray:
-    prepared = tiny_prepared(name)
-    source = frame_source(prepared)
+def baseline_frame(name: str, prepared=None) -> np.ndarray:
+    """The last frame of scene ``name`` drawn tiny (``prepared``: the scene already prepared so)."""
+    source = frame_source(prepared if prepared is not None else tiny_prepared(name))
     return source.frame(len(source) - 1)[..., :3]
 
 
@@ -303,7 +308,7 @@ def _recorded_version() -> str | None:
 
 
 @pytest.mark.parametrize("name", LECTURES)
-def test_last_frame_matches_baseline(name, tmp_path):
+def test_last_frame_matches_baseline(tiny, name, tmp_path):
     from matplotlib.testing.compare import compare_images
     from PIL import Image
 
@@ -313,7 +318,7 @@ def test_last_frame_matches_baseline(name, tmp_path):
     expected = BASELINE / f"scene_{name}.png"
     assert expected.exists(), f"missing {expected}; run tests/scene/test_scene_lectures.py"
     actual = tmp_path / expected.name
-    Image.fromarray(baseline_frame(name)).save(actual)
+    Image.fromarray(baseline_frame(name, tiny[name])).save(actual)
     assert compare_images(str(expected), str(actual), tol=TOLERANCE) is None
 
 
