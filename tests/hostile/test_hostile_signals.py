@@ -20,8 +20,23 @@ SLOW_SCENE = TINY_SCENE.replace("max_iter = 2", "max_iter = 30").replace("width 
 
 
 def _children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(child) for child in found]
+    # The kernel lists each thread's children in /proc/PID/task/TID/children: reading them costs
+    # microseconds, where starting pgrep every 50 ms of a wait took about 10 ms of CPU each time.
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return []
+    if tasks and not os.path.exists(f"/proc/{pid}/task/{tasks[0]}/children"):      # a kernel without it
+        found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        return [int(child) for child in found]
+    children = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                children += [int(child) for child in handle.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue           # the thread (or the process) has just ended
+    return children
 
 
 def _alive(pid: int) -> bool:
